@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "poincare-embed",
+  platforms: [.macOS(.v15)],  // Synchronization.Atomic availability; irrelevant on Linux
+  products: [
+    .library(name: "PoincareEmbedding", targets: ["PoincareEmbedding"]),
+    .executable(name: "poincare-embed", targets: ["poincare-embed"]),
+  ],
+  targets: [
+    // MARK: Public API
+    .target(name: "PoincareEmbedding"),
+    .executableTarget(name: "poincare-embed", dependencies: ["PoincareEmbedding"]),
+
+    // MARK: Unit test bundles
+    .testTarget(name: "PoincareEmbeddingTests", dependencies: ["PoincareEmbedding"]),
+    // Depending on the executable gives @testable access and guarantees the binary is built.
+    .testTarget(name: "PoincareEmbedCLITests", dependencies: ["poincare-embed"]),
+  ]
+)

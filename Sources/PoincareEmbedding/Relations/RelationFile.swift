@@ -1,0 +1,260 @@
+/// Reads relation files: `child<TAB>parent`, one relation a line (gensim's `PoincareRelations`
+/// followed by `PoincareModel.build_vocab`).
+///
+/// Differences from gensim, on purpose:
+/// - blank lines are skipped (gensim raises);
+/// - a line with other than two fields is an error naming `path:line`;
+/// - an empty name, or a name containing whitespace or control characters, is refused: the
+///   word2vec text format cannot hold it, so gensim would write a file it cannot read;
+/// - invalid UTF-8 is an error naming the line.
+///
+/// Fields may be quoted as Python's `csv` module does (`"a b"`, with `""` for a quote); a quote
+/// inside an unquoted field is an ordinary character. With `Format.facebookCSV`, the header
+/// `id1,id2,weight` of facebookresearch's closure files is skipped and a third (weight) column is
+/// accepted and ignored.
+public enum RelationFile {
+  /// The column layout of a relation file.
+  public enum Format: Sendable, Equatable {
+    /// Fields separated by one delimiter byte (a tab for `.tsv`).
+    case delimited(UInt8)
+    /// facebookresearch's `id1,id2,weight` CSV.
+    case facebookCSV
+
+    /// The format implied by a file name: `.csv` is facebookresearch's CSV, anything else TSV.
+    public static func forPath(_ path: String) -> Format {
+      path.lowercased().hasSuffix(".csv") ? .facebookCSV : .delimited(UInt8(ascii: "\t"))
+    }
+
+    var delimiter: UInt8 {
+      switch self {
+      case .delimited(let byte): return byte
+      case .facebookCSV: return UInt8(ascii: ",")
+      }
+    }
+  }
+
+  static let fieldHint =
+    "each line must be `child<TAB>parent`; check for stray tabs or a missing column."
+
+  /// Reads `path` (or standard input for `-`), streaming, into relations with gensim's
+  /// vocabulary order and counts.
+  ///
+  /// - Throws: `InputError` naming the file and line of the first problem.
+  /// - Complexity: O(bytes in the file); memory grows with the relations and names, not with
+  ///   line length.
+  public static func read(_ path: String, format: Format? = nil) throws -> Relations {
+    let format = format ?? Format.forPath(path)
+    var reader = Parser(path: path, format: format)
+    try LineReader.forEachLine(inFile: path) { line, number in
+      try reader.consume(line, number: number)
+    }
+    guard !reader.pairs.isEmpty else {
+      let message = reader.sawLines ? "has no relations, only blank lines" : "is empty"
+      throw InputError(
+        .malformed, path: path, location: .file, message: "the file \(message)",
+        hint: "a relation file has one `child<TAB>parent` pair per line.")
+    }
+    return Relations(vocabulary: reader.vocabulary, pairs: reader.pairs)
+  }
+
+  /// Parses relation lines into a vocabulary and pair list.
+  struct Parser {
+    let path: String
+    let format: Format
+    var vocabulary = Vocabulary()
+    var pairs: [NodeID] = []
+    var sawContent = false
+    var sawLines = false
+    private var fieldBuffer: [UInt8] = []
+
+    init(path: String, format: Format) {
+      self.path = path
+      self.format = format
+    }
+
+    mutating func consume(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+      sawLines = true
+      if line.isEmpty { return }
+      if !sawContent {
+        sawContent = true
+        if format == .facebookCSV && Self.isFacebookHeader(line) { return }
+      }
+      let delimiter = format.delimiter
+      let maximumFields = format == .facebookCSV ? 3 : 2
+      if memchr(line.baseAddress!, Int32(UInt8(ascii: "\"")), line.count) == nil {
+        // Fast path: no quoting, split at the delimiter.
+        let delimiters = count(delimiter, in: line, from: 0)
+        guard delimiters >= 1 && delimiters < maximumFields,
+          let first = firstIndex(of: delimiter, in: line, from: 0)
+        else {
+          throw fieldCountError(found: delimiters + 1, line: number)
+        }
+        let second = firstIndex(of: delimiter, in: line, from: first + 1) ?? line.count
+        let child = UnsafeBufferPointer(rebasing: line[0..<first])
+        let parent = UnsafeBufferPointer(rebasing: line[(first + 1)..<second])
+        try add(child, parent, line: number)
+        return
+      }
+      var fields: [[UInt8]] = []
+      try splitQuoted(line, delimiter: delimiter, number: number, into: &fields)
+      guard fields.count == 2 || (fields.count == 3 && maximumFields == 3) else {
+        throw fieldCountError(found: fields.count, line: number)
+      }
+      try fields[0].withUnsafeBufferPointer { child in
+        try fields[1].withUnsafeBufferPointer { parent in
+          try add(child, parent, line: number)
+        }
+      }
+    }
+
+    private mutating func add(
+      _ child: UnsafeBufferPointer<UInt8>, _ parent: UnsafeBufferPointer<UInt8>, line: Int
+    ) throws {
+      try NodeName.validate(child, path: path, line: line)
+      try NodeName.validate(parent, path: path, line: line)
+      let childID = vocabulary.intern(child).id
+      vocabulary.addOccurrence(of: childID)
+      let parentID = vocabulary.intern(parent).id
+      vocabulary.addOccurrence(of: parentID)
+      pairs.append(childID)
+      pairs.append(parentID)
+    }
+
+    private func fieldCountError(found: Int, line: Int) -> InputError {
+      let separator = format.delimiter == UInt8(ascii: "\t") ? "tab" : "comma"
+      let expected = format == .facebookCSV ? "2 or 3" : "2"
+      return .malformed(
+        path, line: line,
+        "expected \(expected) \(separator)-separated fields (child, parent), found \(found)",
+        hint: RelationFile.fieldHint)
+    }
+
+    /// Splits a line the way Python's `csv.reader` (default dialect) does, for lines with quotes.
+    private mutating func splitQuoted(
+      _ line: UnsafeBufferPointer<UInt8>, delimiter: UInt8, number: Int,
+      into fields: inout [[UInt8]]
+    ) throws {
+      let quote = UInt8(ascii: "\"")
+      var index = 0
+      fieldBuffer.removeAll(keepingCapacity: true)
+      var inQuotes = false
+      var atFieldStart = true
+      while index < line.count {
+        let byte = line[index]
+        if inQuotes {
+          if byte == quote {
+            if index + 1 < line.count && line[index + 1] == quote {
+              fieldBuffer.append(quote)
+              index += 1
+            } else {
+              inQuotes = false
+            }
+          } else {
+            fieldBuffer.append(byte)
+          }
+        } else if byte == delimiter {
+          fields.append(fieldBuffer)
+          fieldBuffer.removeAll(keepingCapacity: true)
+          atFieldStart = true
+          index += 1
+          continue
+        } else if byte == quote && atFieldStart {
+          inQuotes = true
+        } else {
+          fieldBuffer.append(byte)
+        }
+        atFieldStart = false
+        index += 1
+      }
+      if inQuotes {
+        throw InputError.malformed(
+          path, line: number, "a quoted field is not closed before the end of the line",
+          hint: "close the quote, or remove it: names need no quoting.")
+      }
+      fields.append(fieldBuffer)
+    }
+
+    private static func isFacebookHeader(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+      let header = Array("id1,id2".utf8)
+      return line.count >= header.count && zip(line, header).allSatisfy { $0 == $1 }
+    }
+
+    private func firstIndex(of byte: UInt8, in line: UnsafeBufferPointer<UInt8>, from start: Int)
+      -> Int?
+    {
+      guard start < line.count,
+        let found = memchr(line.baseAddress! + start, Int32(byte), line.count - start)
+      else { return nil }
+      return UnsafeRawPointer(line.baseAddress!).distance(to: UnsafeRawPointer(found))
+    }
+
+    private func count(_ byte: UInt8, in line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+      var count = 0
+      var index = start
+      while let next = firstIndex(of: byte, in: line, from: index) {
+        count += 1
+        index = next + 1
+      }
+      return count
+    }
+  }
+}
+
+/// The rules every node name obeys, so that each can be written to and read back from gensim's
+/// word2vec text format.
+public enum NodeName {
+  /// Checks one name read at `path:line`.
+  ///
+  /// - Throws: `InputError.malformed` for an empty name, a name with whitespace or control
+  ///   characters (including NUL), or invalid UTF-8.
+  public static func validate(_ name: UnsafeBufferPointer<UInt8>, path: String, line: Int)
+    throws(InputError)
+  {
+    if let problem = problem(with: name) {
+      throw InputError.malformed(path, line: line, problem.message, hint: problem.hint)
+    }
+  }
+
+  /// Describes what is wrong with a name, or nil when it is fine.
+  public static func problem(with name: UnsafeBufferPointer<UInt8>) -> (
+    message: String, hint: String
+  )? {
+    if name.isEmpty {
+      return ("empty node name", "every line needs a child and a parent name.")
+    }
+    var isASCII = true
+    for byte in name {
+      if byte <= 0x20 || byte == 0x7F {
+        let shown = preview(name)
+        let what = byte == 0x20 ? "a space" : byte == 0 ? "a NUL byte" : "a control character"
+        return (
+          "node name '\(shown)' contains \(what)",
+          "the word2vec text format separates fields with spaces; replace spaces with '_'."
+        )
+      }
+      if byte >= 0x80 { isASCII = false }
+    }
+    if !isASCII && String(validating: name, as: UTF8.self) == nil {
+      return (
+        "node name is not valid UTF-8",
+        "convert the file to UTF-8 (e.g. `iconv -f cp1252 -t utf-8`)."
+      )
+    }
+    return nil
+  }
+
+  /// At most 60 characters of a name, for messages (a 1 MB name must not flood the terminal).
+  static func preview(_ name: UnsafeBufferPointer<UInt8>) -> String {
+    let limit = 60
+    let text = String(decoding: name.prefix(limit), as: UTF8.self)
+    let printable = String(
+      text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    return name.count > limit ? printable + "…" : printable
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Streams the lines of a file (or standard input, for `-`) without holding the file in memory.
+///
+/// Each line is handed to the body as bytes without its `\n` or `\r\n`. The byte just past the
+/// line is always a `0`, so C parsers such as `strtod` stop at the line's end. Memory is one
+/// buffer that grows only to the longest line.
+public enum LineReader {
+  /// Calls `body` with each line and its 1-based number.
+  ///
+  /// - Throws: `InputError` (`.notFound`, `.unreadable`) when the file cannot be read, or whatever
+  ///   `body` throws.
+  public static func forEachLine(
+    inFile path: String,
+    _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws -> Void
+  ) throws {
+    let descriptor = try InputFile.open(path)
+    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+
+    var capacity = 1 << 20
+    var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 1)
+    defer { buffer.deallocate() }
+    var start = 0  // first byte of the pending line
+    var end = 0  // one past the last byte read
+    var lineNumber = 0
+    var atEndOfFile = false
+
+    while true {
+      // Hand out every complete line in the buffer.
+      var scan = start
+      while scan < end {
+        guard let newline = memchr(buffer + scan, 0x0A, end - scan) else { break }
+        let newlineIndex = buffer.distance(
+          to: newline.assumingMemoryBound(to: UInt8.self))
+        var lineEnd = newlineIndex
+        if lineEnd > start && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        buffer[lineEnd] = 0
+        lineNumber += 1
+        try body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber)
+        start = newlineIndex + 1
+        scan = start
+      }
+      if atEndOfFile {
+        if start < end {
+          var lineEnd = end
+          if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+          buffer[lineEnd] = 0
+          lineNumber += 1
+          try body(UnsafeBufferPointer(start: buffer + start, count: lineEnd - start), lineNumber)
+        }
+        return
+      }
+      // Move the partial line to the front, growing the buffer if one line fills it.
+      if start > 0 {
+        if end > start { memmove(buffer, buffer + start, end - start) }
+        end -= start
+        start = 0
+      }
+      if end == capacity {
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
+        larger.update(from: buffer, count: end)
+        buffer.deallocate()
+        buffer = larger
+        capacity *= 2
+      }
+      let count = read(descriptor, buffer + end, capacity - end)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw InputError(
+          .unreadable, path: path, location: .line(lineNumber + 1),
+          message: "read failed: \(String(cString: strerror(errno)))")
+      }
+      if count == 0 { atEndOfFile = true }
+      end += count
+    }
+  }
+}
+
+/// Opening input files with errors that name the path and say what is wrong.
+enum InputFile {
+  /// Opens `path` for reading; `-` is standard input.
+  static func open(_ path: String) throws(InputError) -> Int32 {
+    if path == "-" { return STDIN_FILENO }
+    #if canImport(Glibc)
+      let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    #else
+      let descriptor = Darwin.open(path, O_RDONLY | O_CLOEXEC)
+    #endif
+    if descriptor < 0 {
+      let code = errno
+      if code == ENOENT || code == ENOTDIR {
+        throw InputError(.notFound, path: path, message: "no such file")
+      }
+      throw InputError(.unreadable, path: path, message: String(cString: strerror(code)))
+    }
+    var status = stat()
+    if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+      close(descriptor)
+      throw InputError(.unreadable, path: path, message: "is a directory, not a file")
+    }
+    return descriptor
+  }
+
+  /// Reads a whole file into memory; for formats addressed by byte offset or read in binary.
+  static func readAll(_ path: String) throws(InputError) -> [UInt8] {
+    let descriptor = try open(path)
+    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    var bytes: [UInt8] = []
+    var status = stat()
+    if fstat(descriptor, &status) == 0 && status.st_size > 0 {
+      bytes.reserveCapacity(Int(status.st_size))
+    }
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw InputError(
+          .unreadable, path: path, message: "read failed: \(String(cString: strerror(errno)))")
+      }
+      if count == 0 { return bytes }
+      bytes.append(contentsOf: chunk[0..<count])
+    }
+  }
+}

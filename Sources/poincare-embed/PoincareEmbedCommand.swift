@@ -1,0 +1,123 @@
+import Foundation
+import PoincareEmbedding
+
+/// The process exit statuses (sysexits.h), chosen in one place: `ExitStatus(for:)`.
+enum ExitStatus: Int32 {
+  case success = 0
+  case failure = 1
+  case usage = 64
+  case dataError = 65
+  case noInput = 66
+  case cannotCreate = 73
+  case ioError = 74
+  case interrupted = 130
+  case terminated = 143
+
+  /// The status for an error thrown by a command.
+  init(for error: Error) {
+    switch error {
+    case is CommandLineError, is ConfigurationError: self = .usage
+    case let error as InputError:
+      switch error.kind {
+      case .notFound, .unreadable: self = .noInput
+      case .malformed: self = .dataError
+      }
+    case let error as OutputError:
+      self = error.kind == .cannotCreate ? .cannotCreate : .ioError
+    default: self = .failure
+    }
+  }
+}
+
+/// A subcommand: its spec (options, help) and what it does with parsed arguments.
+protocol Subcommand: SendableMetatype {
+  static var spec: CommandSpec { get }
+  /// Runs the command; throws on failure. Results go to `console`'s output stream.
+  static func run(_ arguments: ParsedArguments, console: Console) throws
+}
+
+/// The command-line tool as a function from arguments to an exit status.
+enum PoincareEmbedCommand {
+  static let version = "0.1.0"
+  static let abstract = "Learn Poincaré embeddings of hierarchies, compatible with gensim."
+
+  static let subcommands: [any Subcommand.Type] = []
+
+  /// Runs the tool on `arguments` (without the program name).
+  static func run(_ arguments: [String], console: Console) -> ExitStatus {
+    let specs = subcommands.map { $0.spec }
+    guard let first = arguments.first else {
+      console.write(HelpRenderer.rootHelp(abstract: abstract, commands: specs))
+      return .success
+    }
+    switch first {
+    case "-h", "--help":
+      console.write(HelpRenderer.rootHelp(abstract: abstract, commands: specs))
+      return .success
+    case "--version":
+      console.print(version)
+      return .success
+    case "help":
+      guard arguments.count > 1 else {
+        console.write(HelpRenderer.rootHelp(abstract: abstract, commands: specs))
+        return .success
+      }
+      guard let command = subcommands.first(where: { $0.spec.name == arguments[1] }) else {
+        return usageFailure(.unknownSubcommand(arguments[1]), spec: nil, console: console)
+      }
+      console.write(HelpRenderer.help(for: command.spec))
+      return .success
+    default:
+      break
+    }
+    guard let command = subcommands.first(where: { $0.spec.name == first }) else {
+      let error: CommandLineError =
+        first.hasPrefix("-") ? .unknownOption(first) : .unknownSubcommand(first)
+      return usageFailure(error, spec: nil, console: console)
+    }
+    let parsed: ParsedArguments
+    do {
+      parsed = try ArgumentScanner.parse(arguments.dropFirst(), as: command.spec)
+    } catch {
+      return usageFailure(error, spec: command.spec, console: console)
+    }
+    if parsed.isHelpRequested {
+      console.write(HelpRenderer.help(for: command.spec))
+      return .success
+    }
+    do {
+      try command.run(parsed, console: console)
+      return .success
+    } catch let error as CommandLineError {
+      return usageFailure(error, spec: command.spec, console: console)
+    } catch let error as ConfigurationError {
+      return usageFailure(.validation(error.message), spec: command.spec, console: console)
+    } catch {
+      report(error, console: console)
+      return ExitStatus(for: error)
+    }
+  }
+
+  /// Prints a usage error the way swift-argument-parser does and returns `EX_USAGE`.
+  static func usageFailure(_ error: CommandLineError, spec: CommandSpec?, console: Console)
+    -> ExitStatus
+  {
+    console.printError("Error: \(error.message)")
+    if let spec {
+      console.printError("Usage: \(spec.usage)")
+      console.printError("  See '\(spec.commandPath) --help' for more information.")
+    } else {
+      console.printError("Usage: poincare-embed <subcommand>")
+      console.printError("  See 'poincare-embed --help' for more information.")
+    }
+    return .usage
+  }
+
+  /// Prints `Error: …` and, for input errors with a hint, `Hint: …`.
+  static func report(_ error: Error, console: Console) {
+    console.printError("Error: \(error)")
+    if let error = error as? InputError, let hint = error.hint {
+      console.printError("Hint: \(hint)")
+    }
+  }
+}
