@@ -37,7 +37,7 @@ import Testing
   @Test func projectionMatchesGensimClipVectors() {
     // GENSIM-REFERENCE §5.6, verified with gensim: [3, −4] becomes [0.599984, −0.799982].
     var row = [3.0, -4.0]
-    row.withUnsafeMutableBufferPointer {
+    _ = row.withUnsafeMutableBufferPointer {
       PoincareBall.project($0.baseAddress!, dimension: 2, epsilon: 1e-5)
     }
     #expect(isClose(row[0], 0.599984, relative: 1e-12))

@@ -83,8 +83,8 @@ public enum PoincareBall {
   /// Pulls a row back inside the ball exactly as gensim's `_clip_vectors` does.
   ///
   /// When ‖x‖ ≥ 1 − ε: rescale x to norm 1 − ε, then subtract ε·sign(xᵢ) from every coordinate
-  /// (toward 0). Rows inside the threshold are untouched. A non-finite row is left as is; the
-  /// trainer detects it.
+  /// (toward 0). Rows inside the threshold are untouched. Rows too large to square are measured
+  /// by scaling; a row holding NaN or Inf is left as is (the trainer never lets one in).
   /// - Returns: whether the row was changed.
   @inline(__always)
   @discardableResult
@@ -94,8 +94,18 @@ public enum PoincareBall {
     var squaredNorm = 0.0
     for index in 0..<dimension { squaredNorm += row[index] * row[index] }
     let threshold = 1 - epsilon
-    let norm = squaredNorm.squareRoot()
-    guard norm >= threshold, norm.isFinite else { return false }
+    var norm = squaredNorm.squareRoot()
+    guard norm >= threshold else { return false }
+    if norm == .infinity {
+      // Coordinates beyond 1e154 overflow the squares: measure the norm in units of the largest.
+      var largest = 0.0
+      for index in 0..<dimension { largest = max(largest, abs(row[index])) }
+      guard largest.isFinite else { return false }
+      var scaled = 0.0
+      for index in 0..<dimension { scaled += (row[index] / largest) * (row[index] / largest) }
+      norm = largest * scaled.squareRoot()
+    }
+    guard norm.isFinite else { return false }
     let scale = threshold / norm
     for index in 0..<dimension {
       let scaled = row[index] * scale

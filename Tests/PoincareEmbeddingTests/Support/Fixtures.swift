@@ -1,5 +1,7 @@
 import Foundation
 
+@testable import PoincareEmbedding
+
 /// A fresh temporary folder per test, removed when the value is dropped.
 final class TemporaryFolder {
   let path: String
@@ -24,7 +26,7 @@ final class TemporaryFolder {
   @discardableResult
   func write(_ name: String, bytes: [UInt8]) -> String {
     let file = "\(path)/\(name)"
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: file, contents: Data(bytes))
     return file
   }
 
@@ -43,3 +45,19 @@ let repositoryRoot: String = {
   for _ in 0..<4 { url.deleteLastPathComponent() }
   return url.path
 }()
+
+/// A random hierarchy's transitive closure: node i's parent is a random earlier node.
+func randomClosure(nodes: Int, seed: UInt64) -> Relations {
+  var random = RandomSource(seed: seed)
+  var parent = [-1]
+  for node in 1..<nodes { parent.append(random.bounded(node)) }
+  var pairs: [(String, String)] = []
+  for node in 1..<nodes {
+    var ancestor = parent[node]
+    while ancestor >= 0 {
+      pairs.append(("n\(node)", "n\(ancestor)"))
+      ancestor = parent[ancestor]
+    }
+  }
+  return Relations(pairs)
+}

@@ -1,0 +1,146 @@
+/// Draws the negatives of one relation exactly as gensim's `_sample_negatives` distributes them.
+///
+/// Candidates for a node u are all nodes except u's out-neighbours (u itself is allowed unless it
+/// has a self-loop), drawn with probability proportional to their gensim count, distinct within
+/// the relation. gensim has two regimes, reproduced in distribution (not in random stream):
+/// - out-degree below 1% of the nodes: `negative` independent draws, all redrawn when any is an
+///   out-neighbour or a repeat. Redrawing only the out-neighbours gives the same distribution
+///   (independent draws conditioned on validity are independent draws from the valid set), so
+///   we reject those one at a time and restart the set only on repeats;
+/// - otherwise: numpy's `choice(valid, negative, p, replace=False)`, which draws the missing
+///   count independently, keeps the first occurrence of each new node, and repeats with the
+///   chosen nodes removed.
+///
+/// Count-proportional draws need no table: every relation lists both of its nodes, so a uniform
+/// element of the relation pair list is a node drawn with probability `count / Σ count`.
+struct NegativeSampler {
+  let endpoints: UnsafePointer<NodeID>
+  let endpointCount: UInt64
+  let offsets: UnsafePointer<Int>
+  let targets: UnsafePointer<NodeID>
+  let counts: UnsafePointer<Int>
+  let nodeCount: Int
+  let negativeCount: Int
+  /// Per-worker marks: `excluded[x] == exclusionMark` means x may not be drawn now.
+  private let excluded: UnsafeMutablePointer<UInt32>
+  /// Per-worker marks for finding repeats among a relation's negatives.
+  private let seen: UnsafeMutablePointer<UInt32>
+  private var exclusionMark: UInt32 = 0
+  private var seenMark: UInt32 = 0
+
+  /// Consecutive rejections after which a draw is made from an explicit table instead.
+  private static let rejectionLimit = 64
+  /// Restarts of the low-out-degree regime after which the always-terminating regime is used.
+  private static let restartLimit = 1000
+
+  init(
+    endpoints: UnsafeBufferPointer<NodeID>, offsets: UnsafeBufferPointer<Int>,
+    targets: UnsafeBufferPointer<NodeID>, counts: UnsafeBufferPointer<Int>, negativeCount: Int,
+    marks: UnsafeMutableBufferPointer<UInt32>
+  ) {
+    precondition(marks.count >= 2 * counts.count && !endpoints.isEmpty)
+    self.endpoints = endpoints.baseAddress!
+    self.endpointCount = UInt64(endpoints.count)
+    self.offsets = offsets.baseAddress!
+    self.targets = targets.baseAddress ?? UnsafePointer(bitPattern: 8)!
+    self.counts = counts.baseAddress!
+    self.nodeCount = counts.count
+    self.negativeCount = negativeCount
+    marks.initialize(repeating: 0)
+    self.excluded = marks.baseAddress!
+    self.seen = marks.baseAddress! + counts.count
+  }
+
+  /// Writes `negativeCount` negatives for node `u` to `output`.
+  ///
+  /// - Precondition: u has at least `negativeCount` candidates (checked before training).
+  @inline(__always)
+  mutating func sample(
+    for u: Int, into output: UnsafeMutablePointer<NodeID>, random: inout RandomSource
+  ) {
+    nextExclusionMark()
+    let start = offsets[u]
+    let end = offsets[u + 1]
+    for index in start..<end { excluded[Int(targets[index])] = exclusionMark }
+    if (end - start) * 100 < nodeCount {
+      for _ in 0..<Self.restartLimit {
+        for index in 0..<negativeCount { output[index] = drawCandidate(&random) }
+        if isDistinct(output) { return }
+      }
+    }
+    sampleWithoutReplacement(into: output, random: &random)
+  }
+
+  /// numpy's `choice(..., replace=False)` in distribution: rounds of independent draws, each
+  /// keeping first occurrences of nodes not yet chosen.
+  private mutating func sampleWithoutReplacement(
+    into output: UnsafeMutablePointer<NodeID>, random: inout RandomSource
+  ) {
+    var found = 0
+    while found < negativeCount {
+      let roundStart = found
+      nextSeenMark()
+      for _ in roundStart..<negativeCount {
+        let candidate = drawCandidate(&random)
+        if seen[Int(candidate)] != seenMark {
+          seen[Int(candidate)] = seenMark
+          output[found] = candidate
+          found += 1
+        }
+      }
+      // Chosen nodes leave the candidate set for the next round.
+      for index in roundStart..<found { excluded[Int(output[index])] = exclusionMark }
+    }
+  }
+
+  /// One node drawn ∝ count among those not marked excluded.
+  @inline(__always)
+  private func drawCandidate(_ random: inout RandomSource) -> NodeID {
+    for _ in 0..<Self.rejectionLimit {
+      let candidate = endpoints[Int(random.bounded(endpointCount))]
+      if excluded[Int(candidate)] != exclusionMark { return candidate }
+    }
+    return drawFromTable(&random)
+  }
+
+  /// The exact fallback when nearly all the count mass is excluded: an explicit cumulative scan.
+  private func drawFromTable(_ random: inout RandomSource) -> NodeID {
+    var total = 0
+    for node in 0..<nodeCount where excluded[node] != exclusionMark { total += counts[node] }
+    var target = random.bounded(total)
+    for node in 0..<nodeCount where excluded[node] != exclusionMark {
+      if target < counts[node] { return NodeID(node) }
+      target -= counts[node]
+    }
+    preconditionFailure("no candidate negatives left")
+  }
+
+  @inline(__always)
+  private mutating func isDistinct(_ output: UnsafeMutablePointer<NodeID>) -> Bool {
+    nextSeenMark()
+    for index in 0..<negativeCount {
+      let node = Int(output[index])
+      if seen[node] == seenMark { return false }
+      seen[node] = seenMark
+    }
+    return true
+  }
+
+  @inline(__always)
+  private mutating func nextExclusionMark() {
+    exclusionMark &+= 1
+    if exclusionMark == 0 {
+      excluded.update(repeating: 0, count: nodeCount)
+      exclusionMark = 1
+    }
+  }
+
+  @inline(__always)
+  private mutating func nextSeenMark() {
+    seenMark &+= 1
+    if seenMark == 0 {
+      seen.update(repeating: 0, count: nodeCount)
+      seenMark = 1
+    }
+  }
+}

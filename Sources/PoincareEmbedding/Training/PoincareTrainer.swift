@@ -1,0 +1,308 @@
+// Goals, in priority order:
+// 1. gensim's `PoincareModel.train` semantics: uniform initialisation, burn-in once at its own
+//    rate, a fresh shuffle every epoch, batches of consecutive shuffled relations.
+// 2. Reproducibility: one thread gives the same bits for the same seed, and a run stopped at a
+//    round boundary resumes to the same bits. Every random stream is derived from
+//    (seed, epoch, round, worker), so no generator state needs saving.
+// 3. Speed on several cores without sharing written memory: each worker trains its own replica
+//    of the table on its share of a round, and the replicas' changes are summed at the end of
+//    the round (cross-core writes to one shared table cost ~4x per update on this hardware).
+
+import Dispatch
+import Synchronization
+
+/// What a progress observer receives: where training is and how it goes.
+public struct TrainingReport: Sendable {
+  public var phase: TrainingPhase
+  /// 1-based epoch within the phase.
+  public var epoch: Int
+  /// Epochs in the phase.
+  public var epochCount: Int
+  /// Relations trained so far in this epoch.
+  public var relationsDone: Int
+  /// Relations per epoch.
+  public var relationCount: Int
+  /// Seconds since the epoch started.
+  public var epochSeconds: Double
+  /// Seconds since `train` was called.
+  public var totalSeconds: Double
+  /// gensim's logged loss: the mean over batches of the batch's summed softmax loss, without the
+  /// regularization term (about `batchSize · ln(1 + negatives)` at the start).
+  public var loss: Double
+  /// Whether this report closes the epoch.
+  public var isEpochEnd: Bool
+}
+
+/// Asks a running `train` to stop at the next round boundary (e.g. from a signal handler).
+public final class StopSignal: Sendable {
+  private let requested = Atomic<Bool>(false)
+
+  public init() {}
+
+  public func request() { requested.store(true, ordering: .relaxed) }
+
+  public var isRequested: Bool { requested.load(ordering: .relaxed) }
+}
+
+/// Trains Poincaré embeddings of relations: gensim's `PoincareModel` (`__init__` then `train`).
+///
+/// ```swift
+/// let relations = try RelationFile.read("data/mammal_closure.tsv")
+/// let trainer = try PoincareTrainer(relations: relations, configuration: .init())
+/// try trainer.train()
+/// try Word2VecFormat.write(trainer.vectors, to: "mammal_closure.txt")
+/// ```
+public final class PoincareTrainer {
+  public let configuration: TrainingConfiguration
+  public let relations: Relations
+  /// Distinct out-neighbours per node (gensim's `node_relations`).
+  public let graph: RelationGraph
+  /// `nodeCount × dimension` coordinates, row-major, in vocabulary order.
+  public private(set) var table: [Double]
+  /// Where training stands; a checkpoint saves it with the table.
+  public private(set) var position: TrainingPosition
+
+  /// Relations per round: a multiple of the batch size, so rounds never split a batch.
+  public let roundLength: Int
+
+  /// Validates the configuration and data and draws the initial vectors (gensim's
+  /// `_init_embeddings`: uniform in `initializationRange`, row-major).
+  ///
+  /// - Throws: `ConfigurationError` for out-of-range hyper-parameters;
+  ///   `TrainingError.tooFewNegatives` when some node has fewer candidates than `negativeCount`
+  ///   (gensim raises this only once training reaches the node; we check before any work).
+  public convenience init(relations: Relations, configuration: TrainingConfiguration) throws {
+    try configuration.validate()
+    var random = RandomSource(seed: configuration.seed, stream: RandomStream.initialization)
+    let range = configuration.initializationRange
+    let width = range.upperBound - range.lowerBound
+    let table = (0..<(relations.nodeCount * configuration.dimension)).map { _ in
+      range.lowerBound + width * random.unitInterval()
+    }
+    try self.init(
+      relations: relations, configuration: configuration, table: table,
+      position: TrainingPosition())
+  }
+
+  /// Continues from a saved table and position (a checkpoint).
+  public init(
+    relations: Relations, configuration: TrainingConfiguration, table: [Double],
+    position: TrainingPosition
+  ) throws {
+    try configuration.validate()
+    precondition(table.count == relations.nodeCount * configuration.dimension)
+    precondition(relations.count < Int(Int32.max), "more relations than 32-bit indices hold")
+    self.configuration = configuration
+    self.relations = relations
+    self.graph = RelationGraph(relations)
+    self.table = table
+    self.position = position
+    self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
+    try checkNegativeCandidates()
+  }
+
+  /// The trained vectors with their keys and counts (gensim's `model.kv`).
+  public var vectors: KeyedVectors {
+    KeyedVectors(vocabulary: relations.vocabulary, dimension: configuration.dimension, values: table)
+  }
+
+  /// Whether every burn-in and training epoch has run.
+  public var isComplete: Bool {
+    position.burnInEpochs >= configuration.burnInEpochs
+      && position.epochs >= configuration.epochs
+  }
+
+  /// Runs the remaining burn-in epochs (once), then the remaining training epochs.
+  ///
+  /// - Parameters:
+  ///   - observer: called with progress at most every `reportInterval` seconds and at the end
+  ///     of every epoch.
+  ///   - stop: when requested, training stops at the next round boundary; `position` then says
+  ///     where, and `train` can be called again to continue.
+  ///   - epochEnded: called after each completed epoch (e.g. to write a checkpoint).
+  /// - Returns: true when training completed, false when stopped.
+  /// - Throws: `TrainingError.nonFiniteValue` when an update is not finite; the table keeps the
+  ///   last finite state.
+  @discardableResult
+  public func train(
+    observer: (@Sendable (TrainingReport) -> Void)? = nil, reportInterval: Double = 0.5,
+    stop: StopSignal? = nil, epochEnded: ((PoincareTrainer) throws -> Void)? = nil
+  ) throws -> Bool {
+    let clock = ContinuousClock()
+    let started = clock.now
+    return try withEngine { engine in
+      while !isComplete {
+        let phase: TrainingPhase =
+          position.burnInEpochs < configuration.burnInEpochs ? .burnIn : .training
+        let finished = try runEpoch(
+          phase: phase, engine: &engine, observer: observer, reportInterval: reportInterval,
+          stop: stop, clock: clock, started: started)
+        if !finished { return false }
+        try epochEnded?(self)
+      }
+      return true
+    }
+  }
+
+  // MARK: Epochs and rounds
+
+  private func runEpoch(
+    phase: TrainingPhase, engine: inout TrainingEngine, observer: (@Sendable (TrainingReport) -> Void)?,
+    reportInterval: Double, stop: StopSignal?, clock: ContinuousClock, started: ContinuousClock.Instant
+  ) throws -> Bool {
+    let epochStarted = clock.now
+    var lastReport = epochStarted
+    let epochIndex = position.globalEpoch
+    let learningRate =
+      phase == .burnIn ? configuration.burnInLearningRate : configuration.learningRate
+    let order = shuffledOrder(epoch: epochIndex)
+    let relationCount = relations.count
+    let roundCount = (relationCount + roundLength - 1) / roundLength
+    var totals = BatchTotals()
+    func report(isEpochEnd: Bool) {
+      guard let observer else { return }
+      let now = clock.now
+      observer(
+        TrainingReport(
+          phase: phase,
+          epoch: 1 + (phase == .burnIn ? position.burnInEpochs : position.epochs),
+          epochCount: phase == .burnIn ? configuration.burnInEpochs : configuration.epochs,
+          relationsDone: min(position.round * roundLength, relationCount),
+          relationCount: relationCount, epochSeconds: (now - epochStarted).seconds,
+          totalSeconds: (now - started).seconds,
+          loss: totals.batches > 0 ? totals.loss / Double(totals.batches) : 0,
+          isEpochEnd: isEpochEnd))
+    }
+    while position.round < roundCount {
+      if stop?.isRequested == true { return false }
+      let start = position.round * roundLength
+      let end = min(start + roundLength, relationCount)
+      let round = order.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<end]) }
+      let roundTotals = engine.trainRound(
+        round, table: &table, learningRate: learningRate, seed: configuration.seed,
+        epoch: epochIndex, round: position.round)
+      if roundTotals.sawNonFiniteValue {
+        throw TrainingError.nonFiniteValue(
+          phase: phase, epoch: 1 + (phase == .burnIn ? position.burnInEpochs : position.epochs))
+      }
+      totals.loss += roundTotals.loss
+      totals.batches += roundTotals.batches
+      position.round += 1
+      if (clock.now - lastReport).seconds >= reportInterval {
+        lastReport = clock.now
+        report(isEpochEnd: false)
+      }
+    }
+    report(isEpochEnd: true)
+    position.round = 0
+    if phase == .burnIn { position.burnInEpochs += 1 } else { position.epochs += 1 }
+    return true
+  }
+
+  /// The epoch's relation order: gensim's `shuffle(list(range(len(all_relations))))`.
+  private func shuffledOrder(epoch: Int) -> [Int32] {
+    var order = (0..<Int32(relations.count)).map { $0 }
+    var random = RandomSource(
+      seed: configuration.seed, stream: RandomStream.shuffle, UInt64(epoch))
+    order.withUnsafeMutableBufferPointer { random.shuffle($0) }
+    return order
+  }
+
+  private func withEngine<R>(_ body: (inout TrainingEngine) throws -> R) throws -> R {
+    try relations.pairs.withUnsafeBufferPointer { pairs in
+      try graph.offsets.withUnsafeBufferPointer { offsets in
+        try graph.targets.withUnsafeBufferPointer { targets in
+          try relations.vocabulary.counts.withUnsafeBufferPointer { counts in
+            let data = TrainingData(pairs: pairs, offsets: offsets, targets: targets, counts: counts)
+            var engine = TrainingEngine(data: data, configuration: configuration)
+            return try body(&engine)
+          }
+        }
+      }
+    }
+  }
+
+  /// Applies one gensim batch with given negatives to `table` (rows of `dimension`), with
+  /// `configuration`'s regularization, epsilon and batch size: the seam behind the interop
+  /// check of a single training step against gensim's `PoincareBatch`.
+  ///
+  /// - Returns: the batch loss, or nil when an update was not finite (the table is unchanged).
+  package static func applyBatch(
+    to table: inout [Double], configuration: TrainingConfiguration,
+    relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
+  ) -> Double? {
+    let nodeCount = table.count / configuration.dimension
+    let pairs = batch.flatMap { [$0.0, $0.1] }
+    let offsets = [Int](repeating: 0, count: nodeCount + 1)
+    let counts = [Int](repeating: 1, count: nodeCount)
+    return pairs.withUnsafeBufferPointer { pairs in
+      offsets.withUnsafeBufferPointer { offsets in
+        counts.withUnsafeBufferPointer { counts in
+          let data = TrainingData(
+            pairs: pairs, offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
+            counts: counts)
+          var worker = TrainingWorker(data: data, configuration: configuration)
+          return table.withUnsafeMutableBufferPointer { buffer in
+            let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
+            let (loss, isFinite) = worker.trainBatch(
+              relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
+            return isFinite ? loss : nil
+          }
+        }
+      }
+    }
+  }
+
+  private func checkNegativeCandidates() throws {
+    let nodeCount = relations.nodeCount
+    for node in 0..<nodeCount {
+      let degree = graph.outDegree(node)
+      if degree > 0 && nodeCount - degree < configuration.negativeCount {
+        throw TrainingError.tooFewNegatives(
+          node: relations.vocabulary.name(of: node), available: nodeCount - degree,
+          requested: configuration.negativeCount)
+      }
+    }
+  }
+
+  /// One thread: rounds of 8,192 relations (fine-grained stop and progress; nothing else
+  /// depends on it). Several threads: each worker trains about max(8,192, 2 × nodes) relations
+  /// of its replica between merges, so a merge (a pass over every table) costs a few percent of
+  /// the round.
+  static func roundLength(configuration: TrainingConfiguration, nodeCount: Int) -> Int {
+    let perWorker = configuration.threadCount == 1 ? 8_192 : max(8_192, 2 * nodeCount)
+    let batches = max(1, perWorker / configuration.batchSize)
+    return batches * configuration.batchSize * configuration.threadCount
+  }
+}
+
+/// Where a run stands: completed burn-in and training epochs, and the next round of the
+/// current epoch.
+public struct TrainingPosition: Sendable, Equatable {
+  public var burnInEpochs = 0
+  public var epochs = 0
+  public var round = 0
+
+  public init(burnInEpochs: Int = 0, epochs: Int = 0, round: Int = 0) {
+    self.burnInEpochs = burnInEpochs
+    self.epochs = epochs
+    self.round = round
+  }
+
+  /// Epochs run so far, burn-in first: the index that seeds the epoch's random streams.
+  var globalEpoch: Int { burnInEpochs + epochs }
+}
+
+/// The first coordinate of each random stream, so that streams never coincide.
+enum RandomStream {
+  static let initialization: UInt64 = 0
+  static let shuffle: UInt64 = 1
+  static let sampling: UInt64 = 2
+}
+
+extension Duration {
+  var seconds: Double {
+    let parts = components
+    return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+  }
+}

@@ -1,0 +1,76 @@
+/// The hyper-parameters of a training run, with gensim's `PoincareModel` defaults.
+///
+/// | Swift | gensim | default |
+/// |---|---|---|
+/// | `dimension` | `size` | 50 |
+/// | `learningRate` | `alpha` | 0.1 |
+/// | `negativeCount` | `negative` | 10 |
+/// | `epochs` | `train(epochs=)` | 50 |
+/// | `batchSize` | `train(batch_size=)` | 10 |
+/// | `burnInEpochs` | `burn_in` | 10 |
+/// | `burnInLearningRate` | `burn_in_alpha` | 0.01 |
+/// | `regularizationCoefficient` | `regularization_coeff` | 1.0 |
+/// | `epsilon` | `epsilon` | 1e-5 |
+/// | `initializationRange` | `init_range` | −0.001...0.001 |
+/// | `seed` | `seed` | 0 |
+/// | `threadCount` | `workers` (gensim raises above 1) | 1 |
+public struct TrainingConfiguration: Sendable, Equatable {
+  /// Coordinates per point (gensim's `size`).
+  public var dimension = 50
+  /// Learning rate after burn-in (gensim's `alpha`); constant, never decayed.
+  public var learningRate = 0.1
+  /// Negatives sampled per positive relation (gensim's `negative`).
+  public var negativeCount = 10
+  /// Epochs after burn-in (the `epochs` argument of gensim's `train`).
+  public var epochs = 50
+  /// Relations per batch; gradients of a batch use the rows as they were before it.
+  public var batchSize = 10
+  /// Burn-in epochs run once before the first epoch (gensim's `burn_in`); 0 disables burn-in.
+  public var burnInEpochs = 10
+  /// Learning rate during burn-in (gensim's `burn_in_alpha`).
+  public var burnInLearningRate = 0.01
+  /// Coefficient of the L2 penalty on each positive parent `v` (gensim's
+  /// `regularization_coeff`): the gradient gains `2·coefficient·v`.
+  public var regularizationCoefficient = 1.0
+  /// Rows reaching norm `1 − epsilon` are pulled back inside (gensim's `_clip_vectors`).
+  public var epsilon = 1e-5
+  /// Bounds of the uniform initialisation (gensim's `init_range`).
+  public var initializationRange: ClosedRange<Double> = -0.001...0.001
+  /// Seed of every random draw.
+  public var seed: UInt64 = 0
+  /// Worker threads; 1 reproduces a run bit for bit.
+  public var threadCount = 1
+
+  public init() {}
+
+  /// Checks every value, naming the command-line flag of the first one out of range.
+  public func validate() throws(ConfigurationError) {
+    func require(_ condition: Bool, _ message: @autoclosure () -> String) throws(ConfigurationError) {
+      if !condition { throw ConfigurationError(message()) }
+    }
+    try require(dimension >= 1, "--dimension must be at least 1 (got \(dimension))")
+    try require(dimension <= 100_000, "--dimension must be at most 100000 (got \(dimension))")
+    try require(
+      learningRate > 0 && learningRate.isFinite,
+      "--learning-rate must be a positive number (got \(learningRate))")
+    try require(negativeCount >= 1, "--negatives must be at least 1 (got \(negativeCount))")
+    try require(epochs >= 0, "--epochs must be at least 0 (got \(epochs))")
+    try require(batchSize >= 1, "--batch-size must be at least 1 (got \(batchSize))")
+    try require(burnInEpochs >= 0, "--burn-in must be at least 0 (got \(burnInEpochs))")
+    try require(
+      burnInLearningRate > 0 && burnInLearningRate.isFinite,
+      "--burn-in-learning-rate must be a positive number (got \(burnInLearningRate))")
+    try require(
+      regularizationCoefficient >= 0 && regularizationCoefficient.isFinite,
+      "--regularization must be at least 0 (got \(regularizationCoefficient))")
+    try require(
+      epsilon > 0 && epsilon < 1, "--epsilon must be between 0 and 1, exclusive (got \(epsilon))")
+    let bound = max(abs(initializationRange.lowerBound), abs(initializationRange.upperBound))
+    try require(
+      bound.isFinite && bound * Double(dimension).squareRoot() < 1 - epsilon,
+      "--init-range must keep initial points inside the ball: "
+        + "|bound|·√dimension < 1 − epsilon (got ±\(bound) at dimension \(dimension))")
+    try require(threadCount >= 1, "--threads must be at least 1 (got \(threadCount))")
+    try require(threadCount <= 256, "--threads must be at most 256 (got \(threadCount))")
+  }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import PoincareEmbedding
+
+/// `poincare-embed train`: gensim's `PoincareModel(...).train(...)` then
+/// `kv.save_word2vec_format(...)`.
+enum TrainCommand: Subcommand {
+  static let output = OptionSpec(
+    name: "output", shortName: "o", valueName: "file",
+    help: "Where to write the vectors: gensim's word2vec text format, or binary when the name "
+      + "ends in .bin. (default: the input's name with .txt, e.g. mammal_closure.txt)")
+  static let dimension = OptionSpec(
+    name: "dimension", valueName: "n", help: "Coordinates per point (gensim: size).",
+    defaultValue: "50")
+  static let learningRate = OptionSpec(
+    name: "learning-rate", valueName: "rate", help: "Learning rate after burn-in (gensim: alpha).",
+    defaultValue: "0.1")
+  static let negatives = OptionSpec(
+    name: "negatives", valueName: "n",
+    help: "Negatives per relation, drawn in proportion to node counts, never a parent of the "
+      + "child (gensim: negative).", defaultValue: "10")
+  static let epochs = OptionSpec(
+    name: "epochs", valueName: "n", help: "Epochs after burn-in (gensim: train(epochs=)).",
+    defaultValue: "50")
+  static let batchSize = OptionSpec(
+    name: "batch-size", valueName: "n", help: "Relations per batch (gensim: batch_size).",
+    defaultValue: "10")
+  static let burnIn = OptionSpec(
+    name: "burn-in", valueName: "epochs", help: "Burn-in epochs before training (gensim: burn_in).",
+    defaultValue: "10")
+  static let burnInLearningRate = OptionSpec(
+    name: "burn-in-learning-rate", valueName: "rate",
+    help: "Learning rate during burn-in (gensim: burn_in_alpha).", defaultValue: "0.01")
+  static let regularization = OptionSpec(
+    name: "regularization", valueName: "coefficient",
+    help: "L2 penalty on each positive parent (gensim: regularization_coeff).",
+    defaultValue: "1.0")
+  static let epsilon = OptionSpec(
+    name: "epsilon", valueName: "e",
+    help: "Points reaching norm 1 - e are pulled back inside the ball (gensim: epsilon).",
+    defaultValue: "1e-05")
+  static let initRange = OptionSpec(
+    name: "init-range", valueName: "r",
+    help: "Initial coordinates are uniform in [-r, r]; or give 'low,high' (gensim: init_range).",
+    defaultValue: "0.001")
+  static let seed = OptionSpec(
+    name: "seed", valueName: "n", help: "Seed of every random draw (gensim: seed).",
+    defaultValue: "0")
+  static let threads = OptionSpec(
+    name: "threads", valueName: "n",
+    help: "Worker threads. 1 reproduces a run bit for bit on any machine; n > 1 is "
+      + "deterministic for the same n. (default: all cores)")
+  static let delimiter = OptionSpec(
+    name: "delimiter", valueName: "char",
+    help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
+      + "facebookresearch's id1,id2,weight CSV for .csv files)")
+  static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
+
+  static let spec = CommandSpec(
+    name: "train",
+    abstract: "Train Poincaré embeddings of a transitive closure.",
+    discussion: """
+      Reads `child<TAB>parent` relations (one a line; node order and counts as gensim's \
+      build_vocab), trains exactly as gensim's PoincareModel (softmax loss over the parent and \
+      its negatives, burn-in, Riemannian SGD with batches, projection into the ball) and writes \
+      the vectors in gensim's save_word2vec_format layout.
+      Progress goes to stderr: epoch, relations/s, loss and ETA. The loss is the one gensim \
+      logs: the mean over batches of each batch's summed loss, without the regularization term.
+      """,
+    arguments: [
+      ArgumentSpec(name: "relations", help: "Relations file: child<TAB>parent, one pair a line.")
+    ],
+    options: [
+      output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
+      regularization, epsilon, initRange, seed, threads, delimiter, quiet,
+    ])
+
+  static func run(_ arguments: ParsedArguments, console: Console) throws {
+    let input = arguments.argument(0)!
+    let configuration = try configuration(from: arguments)
+    let outputPath = try outputPath(for: input, arguments: arguments)
+    let format = try relationFormat(arguments.string(delimiter), input: input)
+    let isQuiet = arguments.flag(quiet)
+
+    let stopwatch = Stopwatch()
+    let relations = try RelationFile.read(input, format: format)
+    if !isQuiet {
+      console.printError(
+        "read \(relations.count.grouped) relations over \(relations.nodeCount.grouped) nodes "
+          + "from \(input) in \(format: stopwatch.seconds) s")
+    }
+    let trainer = try PoincareTrainer(relations: relations, configuration: configuration)
+    let progress = isQuiet ? nil : ProgressLine(console: console, configuration: configuration)
+    var observer: (@Sendable (TrainingReport) -> Void)? = nil
+    if let progress { observer = { progress.show($0) } }
+    try trainer.train(observer: observer)
+    progress?.finish()
+
+    try Word2VecFormat.write(
+      trainer.vectors, to: outputPath,
+      encoding: outputPath.lowercased().hasSuffix(".bin") ? .binary : .text)
+    if !isQuiet {
+      let epochs = configuration.epochs
+      let burnIn = configuration.burnInEpochs
+      console.printError(
+        "trained \(epochs) epochs (+\(burnIn) burn-in) at dimension \(configuration.dimension) "
+          + "on \(configuration.threadCount) thread\(configuration.threadCount == 1 ? "" : "s") "
+          + "in \(format: stopwatch.seconds) s; wrote \(outputPath)")
+    }
+  }
+
+  /// The training configuration from the command line, validated.
+  static func configuration(from arguments: ParsedArguments) throws -> TrainingConfiguration {
+    var configuration = TrainingConfiguration()
+    configuration.dimension = try arguments.value(dimension, default: configuration.dimension)
+    configuration.learningRate = try arguments.value(learningRate, default: configuration.learningRate)
+    configuration.negativeCount = try arguments.value(negatives, default: configuration.negativeCount)
+    configuration.epochs = try arguments.value(epochs, default: configuration.epochs)
+    configuration.batchSize = try arguments.value(batchSize, default: configuration.batchSize)
+    configuration.burnInEpochs = try arguments.value(burnIn, default: configuration.burnInEpochs)
+    configuration.burnInLearningRate = try arguments.value(
+      burnInLearningRate, default: configuration.burnInLearningRate)
+    configuration.regularizationCoefficient = try arguments.value(
+      regularization, default: configuration.regularizationCoefficient)
+    configuration.epsilon = try arguments.value(epsilon, default: configuration.epsilon)
+    configuration.seed = try arguments.value(seed, default: configuration.seed)
+    configuration.threadCount = try arguments.value(
+      threads, default: ProcessInfo.processInfo.activeProcessorCount)
+    if let text = arguments.string(initRange) {
+      configuration.initializationRange = try parseRange(text)
+    }
+    try configuration.validate()
+    return configuration
+  }
+
+  /// `r` → [-r, r]; `low,high` → [low, high].
+  static func parseRange(_ text: String) throws(CommandLineError) -> ClosedRange<Double> {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+    let numbers = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard numbers.count == parts.count, numbers.allSatisfy(\.isFinite) else {
+      throw .invalidValue(text, option: initRange.synopsis)
+    }
+    switch numbers.count {
+    case 1 where numbers[0] > 0: return -numbers[0]...numbers[0]
+    case 2 where numbers[0] < numbers[1]: return numbers[0]...numbers[1]
+    default: throw .invalidValue(text, option: initRange.synopsis)
+    }
+  }
+
+  /// `-o` when given; otherwise the input's name with `.txt`, never the input itself.
+  static func outputPath(for input: String, arguments: ParsedArguments) throws -> String {
+    if let path = arguments.string(output) { return path }
+    guard input != "-" else {
+      throw CommandLineError.validation("--output is required when reading relations from stdin")
+    }
+    let url = URL(fileURLWithPath: input)
+    var derived = url.deletingPathExtension().appendingPathExtension("txt").path
+    if derived == url.standardizedFileURL.path {
+      derived = url.deletingPathExtension().appendingPathExtension("vectors.txt").path
+    }
+    return input.hasPrefix("/") ? derived : relativePath(derived)
+  }
+
+  private static func relativePath(_ path: String) -> String {
+    let current = FileManager.default.currentDirectoryPath + "/"
+    return path.hasPrefix(current) ? String(path.dropFirst(current.count)) : path
+  }
+
+  /// The relation file format from `--delimiter` (tab, comma or one character).
+  static func relationFormat(_ text: String?, input: String) throws -> RelationFile.Format {
+    guard let text else { return RelationFile.Format.forPath(input) }
+    switch text {
+    case "tab", "\t": return .delimited(UInt8(ascii: "\t"))
+    case "comma", ",": return .facebookCSV
+    default:
+      guard text.utf8.count == 1, let byte = text.utf8.first, byte != 0x0A, byte != 0x0D else {
+        throw CommandLineError.invalidValue(text, option: delimiter.synopsis)
+      }
+      return .delimited(byte)
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import Testing
+
+@testable import PoincareEmbedding
+
+/// Draws `draws` negative sets for node `u` with a fresh sampler over `relations`.
+private func sampleNegatives(
+  _ relations: Relations, for u: Int, negatives: Int, draws: Int, seed: UInt64
+) -> [[NodeID]] {
+  let graph = RelationGraph(relations)
+  var random = RandomSource(seed: seed)
+  var result: [[NodeID]] = []
+  relations.pairs.withUnsafeBufferPointer { pairs in
+    graph.offsets.withUnsafeBufferPointer { offsets in
+      graph.targets.withUnsafeBufferPointer { targets in
+        relations.vocabulary.counts.withUnsafeBufferPointer { counts in
+          let marks = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 2 * counts.count)
+          defer { marks.deallocate() }
+          var sampler = NegativeSampler(
+            endpoints: pairs, offsets: offsets, targets: targets, counts: counts,
+            negativeCount: negatives, marks: marks)
+          var output = [NodeID](repeating: -1, count: negatives)
+          for _ in 0..<draws {
+            output.withUnsafeMutableBufferPointer {
+              sampler.sample(for: u, into: $0.baseAddress!, random: &random)
+            }
+            result.append(output)
+          }
+        }
+      }
+    }
+  }
+  return result
+}
+
+@Suite struct NegativeSamplerTests {
+  @Test func neverAPositiveNeverARepeatAcrossSeedsAndGraphs() {
+    // Small graphs use the without-replacement regime, larger ones the rejection regime.
+    for (graphSeed, nodes) in [(1, 12), (2, 40), (3, 300), (4, 2_000)] as [(UInt64, Int)] {
+      let relations = randomClosure(nodes: nodes, seed: graphSeed)
+      let graph = RelationGraph(relations)
+      for u in stride(from: 0, to: relations.nodeCount, by: max(1, relations.nodeCount / 25)) {
+        let degree = graph.outDegree(u)
+        let negatives = min(10, relations.nodeCount - degree)
+        guard degree > 0, negatives > 0 else { continue }
+        for seed in 0..<4 as Range<UInt64> {
+          for sample in sampleNegatives(relations, for: u, negatives: negatives, draws: 50, seed: seed) {
+            #expect(Set(sample).count == negatives, "repeat: graph \(graphSeed) node \(u)")
+            #expect(
+              !sample.contains { graph.contains(child: u, parent: $0) },
+              "positive drawn: graph \(graphSeed) node \(u) seed \(seed)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test func frequenciesFollowCountsInTheRejectionRegime() {
+    // 400 leaves under one root: the root is every leaf's only parent, so for a leaf u the
+    // candidates are the other leaves (count 1 each) and u itself; the root (count 400) is
+    // excluded. Each candidate's expected share of draws is 1/400. Band: ×2/3 … ×4/3
+    // (swift-algorithms' band for 10,000+ draws).
+    let relations = Relations((0..<400).map { ("leaf\($0)", "root") })
+    let draws = sampleNegatives(relations, for: 0, negatives: 5, draws: 8_000, seed: 7)
+    var frequency = [Int](repeating: 0, count: relations.nodeCount)
+    for sample in draws { for node in sample { frequency[Int(node)] += 1 } }
+    let root = relations.vocabulary.index(of: "root")!
+    #expect(frequency[root] == 0)
+    let expected = Double(draws.count * 5) / 400
+    for node in 0..<relations.nodeCount where node != root {
+      #expect(Double(frequency[node]) > expected * 2 / 3 && Double(frequency[node]) < expected * 4 / 3)
+    }
+  }
+
+  @Test func frequenciesFollowCountsWithoutReplacement() {
+    // Node "a" has count 6 of 12 (three relations hang on it), so it is drawn far more often
+    // than count-1 nodes, and never twice in one set. With 5 candidates and 2 negatives,
+    // numpy's choice keeps the first distinct draws: P(a in set) = 1 − P(no a in either round).
+    let relations = Relations([
+      ("u", "p"), ("x", "a"), ("y", "a"), ("z", "a"), ("a", "w"), ("a", "v"), ("a", "t"),
+    ])
+    let u = relations.vocabulary.index(of: "u")!
+    let a = NodeID(relations.vocabulary.index(of: "a")!)
+    let draws = sampleNegatives(relations, for: u, negatives: 2, draws: 20_000, seed: 3)
+    let withA = draws.filter { $0.contains(a) }.count
+    // Candidates (all but p): u 1, a 6, x, y, z, w, v, t 1 each → total 13 of which a has 6.
+    // Round 1 draws two: P(no a) = (7/13)²; if one non-a was found, round 2 draws from 12
+    // remaining with a 6/12 … exact value computed below.
+    let pA = 6.0 / 13
+    let pOther = 7.0 / 13
+    // P(a absent) = P(two distinct non-a in round 1) · 1 + P(same non-a twice) · P(no a in round 2)
+    let distinctOthers = pOther * pOther - 7 * (1.0 / 13) * (1.0 / 13)
+    let sameOther = 7 * (1.0 / 13) * (1.0 / 13)
+    let absent = distinctOthers + sameOther * (6.0 / 12)
+    let expected = (1 - absent) * Double(draws.count)
+    #expect(pA > 0 && abs(Double(withA) - expected) < 0.02 * Double(draws.count), "\(withA) vs \(expected)")
+  }
+
+  @Test func theSameSeedGivesTheSameSequence() {
+    let relations = randomClosure(nodes: 500, seed: 9)
+    let first = sampleNegatives(relations, for: 17, negatives: 10, draws: 20, seed: 42)
+    let second = sampleNegatives(relations, for: 17, negatives: 10, draws: 20, seed: 42)
+    let other = sampleNegatives(relations, for: 17, negatives: 10, draws: 20, seed: 43)
+    #expect(first == second)
+    #expect(first != other)
+  }
+
+  @Test func tooFewCandidatesIsAnErrorBeforeTraining() throws {
+    // gensim: 'Cannot sample 10 negative nodes from a set of 3 negative nodes for a'.
+    let relations = Relations([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])
+    var configuration = TrainingConfiguration()
+    configuration.dimension = 2
+    let error = try #require(throws: TrainingError.self) {
+      try PoincareTrainer(relations: relations, configuration: configuration)
+    }
+    #expect(error == .tooFewNegatives(node: "a", available: 2, requested: 10))
+  }
+}
