@@ -7,17 +7,19 @@ private func sampleNegatives(
   _ relations: Relations, for u: Int, negatives: Int, draws: Int, seed: UInt64
 ) -> [[NodeID]] {
   let graph = RelationGraph(relations)
+  let alias = AliasTable(counts: relations.vocabulary.counts)
   var random = RandomSource(seed: seed)
   var result: [[NodeID]] = []
-  relations.pairs.withUnsafeBufferPointer { pairs in
+  alias.entries.withUnsafeBufferPointer { entries in
     graph.offsets.withUnsafeBufferPointer { offsets in
       graph.targets.withUnsafeBufferPointer { targets in
         relations.vocabulary.counts.withUnsafeBufferPointer { counts in
           let marks = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 2 * counts.count)
           defer { marks.deallocate() }
           var sampler = NegativeSampler(
-            endpoints: pairs, offsets: offsets, targets: targets, counts: counts,
+            alias: entries, aliasTotal: alias.total, offsets: offsets, targets: targets, counts: counts,
             negativeCount: negatives, marks: marks)
+          defer { sampler.deallocate() }
           var output = [NodeID](repeating: -1, count: negatives)
           for _ in 0..<draws {
             output.withUnsafeMutableBufferPointer {

@@ -11,11 +11,10 @@
 ///   count independently, keeps the first occurrence of each new node, and repeats with the
 ///   chosen nodes removed.
 ///
-/// Count-proportional draws need no table: every relation lists both of its nodes, so a uniform
-/// element of the relation pair list is a node drawn with probability `count / Σ count`.
+/// Count-proportional draws come from an `AliasTable`.
 struct NegativeSampler {
-  let endpoints: UnsafePointer<NodeID>
-  let endpointCount: UInt64
+  let alias: UnsafePointer<UInt64>
+  let aliasTotal: UInt64
   let offsets: UnsafePointer<Int>
   let targets: UnsafePointer<NodeID>
   let counts: UnsafePointer<Int>
@@ -27,6 +26,10 @@ struct NegativeSampler {
   private let seen: UnsafeMutablePointer<UInt32>
   private var exclusionMark: UInt32 = 0
   private var seenMark: UInt32 = 0
+  /// Pre-drawn candidates; `drawIndex` is the next unused one.
+  private let draws: UnsafeMutablePointer<NodeID>
+  private var drawIndex: Int
+  private static let bufferCapacity = 256
 
   /// Consecutive rejections after which a draw is made from an explicit table instead.
   private static let rejectionLimit = 64
@@ -34,13 +37,13 @@ struct NegativeSampler {
   private static let restartLimit = 1000
 
   init(
-    endpoints: UnsafeBufferPointer<NodeID>, offsets: UnsafeBufferPointer<Int>,
+    alias: UnsafeBufferPointer<UInt64>, aliasTotal: UInt64, offsets: UnsafeBufferPointer<Int>,
     targets: UnsafeBufferPointer<NodeID>, counts: UnsafeBufferPointer<Int>, negativeCount: Int,
     marks: UnsafeMutableBufferPointer<UInt32>
   ) {
-    precondition(marks.count >= 2 * counts.count && !endpoints.isEmpty)
-    self.endpoints = endpoints.baseAddress!
-    self.endpointCount = UInt64(endpoints.count)
+    precondition(marks.count >= 2 * counts.count && alias.count == counts.count)
+    self.alias = alias.baseAddress!
+    self.aliasTotal = aliasTotal
     self.offsets = offsets.baseAddress!
     self.targets = targets.baseAddress ?? UnsafePointer(bitPattern: 8)!
     self.counts = counts.baseAddress!
@@ -49,7 +52,16 @@ struct NegativeSampler {
     marks.initialize(repeating: 0)
     self.excluded = marks.baseAddress!
     self.seen = marks.baseAddress! + counts.count
+    self.draws = .allocate(capacity: Self.bufferCapacity)
+    self.drawIndex = Self.bufferCapacity
   }
+
+  /// Discards pre-drawn candidates, so that draws after this depend only on the generator
+  /// passed next (each round's generator is derived from its coordinates; see `TrainingEngine`).
+  mutating func discardDraws() { drawIndex = Self.bufferCapacity }
+
+  /// Frees the draw buffer; the sampler must not be used afterwards.
+  func deallocate() { draws.deallocate() }
 
   /// Writes `negativeCount` negatives for node `u` to `output`.
   ///
@@ -69,6 +81,18 @@ struct NegativeSampler {
       }
     }
     sampleWithoutReplacement(into: output, random: &random)
+  }
+
+  /// Reads where each node's out-neighbours are listed, then the first of them, for a batch
+  /// of nodes at once: independent reads whose cache misses overlap, ahead of `sample`, which
+  /// would otherwise miss on them one node at a time.
+  /// - Returns: a value derived from the reads, to keep them.
+  @inline(__always)
+  func touchExclusions(of nodes: UnsafeBufferPointer<NodeID>) -> UInt64 {
+    var sink: UInt64 = 0
+    for node in nodes { sink &+= UInt64(truncatingIfNeeded: offsets[Int(node) + 1]) }
+    for node in nodes { sink &+= UInt64(truncatingIfNeeded: targets[offsets[Int(node)]]) }
+    return sink
   }
 
   /// numpy's `choice(..., replace=False)` in distribution: rounds of independent draws, each
@@ -95,12 +119,31 @@ struct NegativeSampler {
 
   /// One node drawn ∝ count among those not marked excluded.
   @inline(__always)
-  private func drawCandidate(_ random: inout RandomSource) -> NodeID {
+  private mutating func drawCandidate(_ random: inout RandomSource) -> NodeID {
     for _ in 0..<Self.rejectionLimit {
-      let candidate = endpoints[Int(random.bounded(endpointCount))]
+      let candidate = nextDraw(&random)
       if excluded[Int(candidate)] != exclusionMark { return candidate }
     }
     return drawFromTable(&random)
+  }
+
+  /// The next count-proportional draw, from a buffer refilled in bulk: the refill's random
+  /// reads of the alias table are independent, so their cache misses overlap instead of each
+  /// stalling a draw (gensim keeps a similar buffer, `NegativesBuffer`, for speed in numpy).
+  @inline(__always)
+  private mutating func nextDraw(_ random: inout RandomSource) -> NodeID {
+    if drawIndex == Self.bufferCapacity {
+      let nodeCount = UInt64(self.nodeCount)
+      for index in 0..<Self.bufferCapacity {
+        let bucket = random.bounded(nodeCount)
+        let entry = alias[Int(bucket)]
+        let units = random.bounded(aliasTotal)
+        draws[index] = NodeID(truncatingIfNeeded: units < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
+      }
+      drawIndex = 0
+    }
+    defer { drawIndex += 1 }
+    return draws[drawIndex]
   }
 
   /// The exact fallback when nearly all the count mass is excluded: an explicit cumulative scan.

@@ -64,6 +64,10 @@ public final class PoincareTrainer {
 
   /// Relations per round: a multiple of the batch size, so rounds never split a batch.
   public let roundLength: Int
+  /// Count-proportional negative draws.
+  let alias: AliasTable
+  /// The current epoch's relations in shuffled order.
+  private var epochPairs: [NodeID] = []
 
   /// Validates the configuration and data and draws the initial vectors (gensim's
   /// `_init_embeddings`: uniform in `initializationRange`, row-major).
@@ -98,6 +102,7 @@ public final class PoincareTrainer {
     self.table = table
     self.position = position
     self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
+    self.alias = AliasTable(counts: relations.vocabulary.counts)
     try checkNegativeCandidates()
   }
 
@@ -155,7 +160,7 @@ public final class PoincareTrainer {
     let epochIndex = position.globalEpoch
     let learningRate =
       phase == .burnIn ? configuration.burnInLearningRate : configuration.learningRate
-    let order = shuffledOrder(epoch: epochIndex)
+    shufflePairs(epoch: epochIndex)
     let relationCount = relations.count
     let roundCount = (relationCount + roundLength - 1) / roundLength
     var totals = BatchTotals()
@@ -177,10 +182,12 @@ public final class PoincareTrainer {
       if stop?.isRequested == true { return false }
       let start = position.round * roundLength
       let end = min(start + roundLength, relationCount)
-      let round = order.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[start..<end]) }
-      let roundTotals = engine.trainRound(
-        round, table: &table, learningRate: learningRate, seed: configuration.seed,
-        epoch: epochIndex, round: position.round)
+      let roundTotals = epochPairs.withUnsafeBufferPointer { pairs in
+        engine.trainRound(
+          UnsafeBufferPointer(rebasing: pairs[(2 * start)..<(2 * end)]), table: &table,
+          learningRate: learningRate, seed: configuration.seed, epoch: epochIndex,
+          round: position.round)
+      }
       if roundTotals.sawNonFiniteValue {
         throw TrainingError.nonFiniteValue(
           phase: phase, epoch: 1 + (phase == .burnIn ? position.burnInEpochs : position.epochs))
@@ -199,21 +206,32 @@ public final class PoincareTrainer {
     return true
   }
 
-  /// The epoch's relation order: gensim's `shuffle(list(range(len(all_relations))))`.
-  private func shuffledOrder(epoch: Int) -> [Int32] {
-    var order = (0..<Int32(relations.count)).map { $0 }
+  /// Puts the epoch's relations in a fresh random order, as gensim's
+  /// `shuffle(list(range(len(all_relations))))`: always from the file order, so the order of
+  /// an epoch depends only on the seed and the epoch.
+  private func shufflePairs(epoch: Int) {
+    if epochPairs.count == relations.pairs.count {
+      epochPairs.withUnsafeMutableBufferPointer { target in
+        relations.pairs.withUnsafeBufferPointer { source in
+          target.baseAddress!.update(from: source.baseAddress!, count: source.count)
+        }
+      }
+    } else {
+      epochPairs = relations.pairs
+    }
     var random = RandomSource(
       seed: configuration.seed, stream: RandomStream.shuffle, UInt64(epoch))
-    order.withUnsafeMutableBufferPointer { random.shuffle($0) }
-    return order
+    epochPairs.withUnsafeMutableBufferPointer { random.shufflePairs($0) }
   }
 
   private func withEngine<R>(_ body: (inout TrainingEngine) throws -> R) throws -> R {
-    try relations.pairs.withUnsafeBufferPointer { pairs in
+    try alias.entries.withUnsafeBufferPointer { entries in
       try graph.offsets.withUnsafeBufferPointer { offsets in
         try graph.targets.withUnsafeBufferPointer { targets in
           try relations.vocabulary.counts.withUnsafeBufferPointer { counts in
-            let data = TrainingData(pairs: pairs, offsets: offsets, targets: targets, counts: counts)
+            let data = TrainingData(
+              alias: entries, aliasTotal: alias.total, offsets: offsets, targets: targets,
+              counts: counts)
             var engine = TrainingEngine(data: data, configuration: configuration)
             return try body(&engine)
           }
@@ -232,15 +250,15 @@ public final class PoincareTrainer {
     relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
   ) -> Double? {
     let nodeCount = table.count / configuration.dimension
-    let pairs = batch.flatMap { [$0.0, $0.1] }
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
     let counts = [Int](repeating: 1, count: nodeCount)
-    return pairs.withUnsafeBufferPointer { pairs in
+    let alias = AliasTable(counts: counts)
+    return alias.entries.withUnsafeBufferPointer { entries in
       offsets.withUnsafeBufferPointer { offsets in
         counts.withUnsafeBufferPointer { counts in
           let data = TrainingData(
-            pairs: pairs, offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
-            counts: counts)
+            alias: entries, aliasTotal: alias.total, offsets: offsets,
+            targets: UnsafeBufferPointer(start: nil, count: 0), counts: counts)
           var worker = TrainingWorker(data: data, configuration: configuration)
           return table.withUnsafeMutableBufferPointer { buffer in
             let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)

@@ -87,6 +87,17 @@ public struct RandomSource: Sendable, Equatable {
     }
   }
 
+  /// Shuffles the relations of an interleaved pair list in place, keeping each pair together.
+  public mutating func shufflePairs(_ pairs: UnsafeMutableBufferPointer<NodeID>) {
+    var index = pairs.count / 2
+    while index > 1 {
+      let other = bounded(index)
+      index -= 1
+      pairs.swapAt(2 * index, 2 * other)
+      pairs.swapAt(2 * index + 1, 2 * other + 1)
+    }
+  }
+
   @inline(__always)
   private func rotateLeft(_ value: UInt64, by amount: UInt64) -> UInt64 {
     (value << amount) | (value >> (64 - amount))

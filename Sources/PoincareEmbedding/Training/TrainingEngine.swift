@@ -38,9 +38,10 @@ struct TrainingEngine: ~Copyable {
     copies?.deallocate()
   }
 
-  /// Trains on the relations of one round and returns the summed totals of all workers.
+  /// Trains on the relations of one round (interleaved pairs) and returns the summed totals of
+  /// all workers.
   mutating func trainRound(
-    _ round: UnsafeBufferPointer<Int32>, table: inout [Double], learningRate: Double,
+    _ round: UnsafeBufferPointer<NodeID>, table: inout [Double], learningRate: Double,
     seed: UInt64, epoch: Int, round roundIndex: Int
   ) -> BatchTotals {
     if threadCount == 1 {
@@ -50,7 +51,7 @@ struct TrainingEngine: ~Copyable {
       table.withUnsafeMutableBufferPointer { buffer in
         let rows = SharedRows(base: buffer.baseAddress!, dimension: dimension)
         workers[0].train(
-          order: round, rows: rows, learningRate: learningRate, random: &random,
+          pairs: round, rows: rows, learningRate: learningRate, random: &random,
           totals: &totals, shouldStop: { false })
       }
       return totals
@@ -69,20 +70,19 @@ struct TrainingEngine: ~Copyable {
       defer { totals.deallocate() }
       let totalsView = UnsafeSendablePointer(pointer: totals)
       // Each worker's share is a whole number of batches.
-      let batches = (round.count + batchSize - 1) / batchSize
+      let relationCount = round.count / 2
+      let batches = (relationCount + batchSize - 1) / batchSize
       let batchSize = self.batchSize
       let threadCount = self.threadCount
-      let order = UnsafeSendableBuffer(buffer: round)
+      let pairs = UnsafeSendableBuffer(buffer: round)
       DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
-        let firstBatch = batches * worker / threadCount
-        let lastBatch = batches * (worker + 1) / threadCount
-        let start = min(firstBatch * batchSize, order.buffer.count)
-        let end = min(lastBatch * batchSize, order.buffer.count)
+        let start = min(batches * worker / threadCount * batchSize, relationCount)
+        let end = min(batches * (worker + 1) / threadCount * batchSize, relationCount)
         var random = RandomSource(
           seed: seed, stream: RandomStream.sampling, UInt64(epoch), UInt64(roundIndex),
           UInt64(worker))
         shared.workers[worker].train(
-          order: UnsafeBufferPointer(rebasing: order.buffer[start..<end]),
+          pairs: UnsafeBufferPointer(rebasing: pairs.buffer[(2 * start)..<(2 * end)]),
           rows: shared.rows(of: worker), learningRate: learningRate, random: &random,
           totals: &totalsView.pointer[worker], shouldStop: { false })
       }

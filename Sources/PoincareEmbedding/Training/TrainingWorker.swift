@@ -26,7 +26,8 @@ struct SharedRows: @unchecked Sendable {
 
 /// Read-only training data seen through raw pointers, valid while the trainer holds them.
 struct TrainingData: @unchecked Sendable {
-  let pairs: UnsafeBufferPointer<NodeID>
+  let alias: UnsafeBufferPointer<UInt64>
+  let aliasTotal: UInt64
   let offsets: UnsafeBufferPointer<Int>
   let targets: UnsafeBufferPointer<NodeID>
   let counts: UnsafeBufferPointer<Int>
@@ -48,7 +49,6 @@ struct TrainingWorker: ~Copyable {
   let batchSize: Int
   let epsilon: Double
   let regularization: Double
-  private let pairs: UnsafePointer<NodeID>
   private var sampler: NegativeSampler
   /// Per relation of the batch: the positive then the negatives.
   private let slotNodes: UnsafeMutablePointer<NodeID>
@@ -56,8 +56,12 @@ struct TrainingWorker: ~Copyable {
   private let childNodes: UnsafeMutablePointer<NodeID>
   /// Per relation of the batch: Δu, then Δv for each slot, `dimension` values each.
   private let updates: UnsafeMutablePointer<Double>
-  /// Per slot of one relation: β, ‖u − v‖², t = γ − 1, d.
+  /// Per slot of one relation: β, ‖u − v‖², c, e^(−d), 1/β.
   private let slotValues: UnsafeMutablePointer<Double>
+  /// Keeps the reads of `touchRows` from being optimized away.
+  private var touched: UInt64 = 0
+  /// Per slot of the batch: the row's squared norm after an update was added.
+  private let norms: UnsafeMutablePointer<Double>
   private let marks: UnsafeMutableBufferPointer<UInt32>
 
   init(data: TrainingData, configuration: TrainingConfiguration) {
@@ -66,15 +70,15 @@ struct TrainingWorker: ~Copyable {
     batchSize = configuration.batchSize
     epsilon = configuration.epsilon
     regularization = configuration.regularizationCoefficient
-    pairs = data.pairs.baseAddress!
     let slots = 1 + negativeCount
     slotNodes = .allocate(capacity: batchSize * slots)
     childNodes = .allocate(capacity: batchSize)
     updates = .allocate(capacity: batchSize * (1 + slots) * dimension)
-    slotValues = .allocate(capacity: 4 * slots)
+    slotValues = .allocate(capacity: 5 * slots)
+    norms = .allocate(capacity: batchSize * slots)
     marks = .allocate(capacity: 2 * data.counts.count)
     sampler = NegativeSampler(
-      endpoints: data.pairs, offsets: data.offsets, targets: data.targets, counts: data.counts,
+      alias: data.alias, aliasTotal: data.aliasTotal, offsets: data.offsets, targets: data.targets, counts: data.counts,
       negativeCount: negativeCount, marks: marks)
   }
 
@@ -83,22 +87,27 @@ struct TrainingWorker: ~Copyable {
     childNodes.deallocate()
     updates.deallocate()
     slotValues.deallocate()
+    norms.deallocate()
     marks.deallocate()
+    sampler.deallocate()
   }
 
-  /// Trains on `order[0..<count]` (relation indices) in batches, updating `rows`.
+  /// Trains on interleaved `(child, parent)` pairs in batches of consecutive relations,
+  /// updating `rows`.
   ///
   /// Stops early, before the next batch, when `shouldStop` returns true or a batch produces a
   /// non-finite value (that batch changes nothing).
   mutating func train(
-    order: UnsafeBufferPointer<Int32>, rows: SharedRows, learningRate: Double,
+    pairs: UnsafeBufferPointer<NodeID>, rows: SharedRows, learningRate: Double,
     random: inout RandomSource, totals: inout BatchTotals, shouldStop: () -> Bool
   ) {
+    let relationCount = pairs.count / 2
+    sampler.discardDraws()
     var start = 0
-    while start < order.count {
+    while start < relationCount {
       if shouldStop() { return }
-      let end = min(start + batchSize, order.count)
-      let batch = UnsafeBufferPointer(rebasing: order[start..<end])
+      let end = min(start + batchSize, relationCount)
+      let batch = UnsafeBufferPointer(rebasing: pairs[(2 * start)..<(2 * end)])
       let (loss, isFinite) = trainBatch(
         batch, rows: rows, learningRate: learningRate, random: &random)
       if !isFinite {
@@ -107,7 +116,7 @@ struct TrainingWorker: ~Copyable {
       }
       totals.loss += loss
       totals.batches += 1
-      totals.relations += batch.count
+      totals.relations += end - start
       start = end
     }
   }
@@ -118,25 +127,30 @@ struct TrainingWorker: ~Copyable {
   ///   regularization term) and whether every update was finite.
   @inline(__always)
   mutating func trainBatch(
-    _ batch: UnsafeBufferPointer<Int32>, rows: SharedRows, learningRate: Double,
+    _ batch: UnsafeBufferPointer<NodeID>, rows: SharedRows, learningRate: Double,
     random: inout RandomSource
   ) -> (loss: Double, isFinite: Bool) {
     let slots = 1 + negativeCount
-    for (position, relation) in batch.enumerated() {
-      let u = pairs[2 * Int(relation)]
-      childNodes[position] = u
-      slotNodes[position * slots] = pairs[2 * Int(relation) + 1]
-      sampler.sample(for: Int(u), into: slotNodes + position * slots + 1, random: &random)
+    let count = batch.count / 2
+    for position in 0..<count {
+      childNodes[position] = batch[2 * position]
+      slotNodes[position * slots] = batch[2 * position + 1]
     }
-    return updateBatch(count: batch.count, rows: rows, learningRate: learningRate)
+    touched &+= sampler.touchExclusions(of: UnsafeBufferPointer(start: childNodes, count: count))
+    for position in 0..<count {
+      sampler.sample(
+        for: Int(childNodes[position]), into: slotNodes + position * slots + 1, random: &random)
+    }
+    return updateBatch(count: count, rows: rows, learningRate: learningRate)
   }
 
   /// Computes every update of the batch in `childNodes` and `slotNodes` from the current rows,
   /// then applies them unless one is not finite.
   @inline(__always)
-  private func updateBatch(count: Int, rows: SharedRows, learningRate: Double)
+  private mutating func updateBatch(count: Int, rows: SharedRows, learningRate: Double)
     -> (loss: Double, isFinite: Bool)
   {
+    touchRows(count: count, rows: rows)
     var loss = 0.0
     var check = 0.0
     for position in 0..<count {
@@ -145,9 +159,32 @@ struct TrainingWorker: ~Copyable {
       loss += relationLoss
       check += relationCheck
     }
-    guard check.isFinite && loss.isFinite else { return (loss, false) }
+    // Coefficients beyond 1e100 count as divergence: applied, they could overflow a row.
+    guard check < 1e100 && loss.isFinite else { return (loss, false) }
     applyUpdates(count: count, rows: rows)
     return (loss, true)
+  }
+
+  /// Reads one value of every cache line of every row the batch uses, before any arithmetic:
+  /// the reads are independent, so the cache misses of a batch's ~100 random rows overlap
+  /// instead of stalling the distance computations one after another.
+  @inline(__always)
+  private mutating func touchRows(count: Int, rows: SharedRows) {
+    let slots = 1 + negativeCount
+    var sink: UInt64 = 0
+    for entry in 0..<(count * slots) {
+      let row = rows.row(slotNodes[entry])
+      var index = 0
+      while index < dimension {
+        sink &+= row[index].bitPattern
+        index += 8
+      }
+      sink &+= row[dimension - 1].bitPattern
+    }
+    for position in 0..<count {
+      sink &+= rows.row(childNodes[position])[0].bitPattern
+    }
+    touched = sink
   }
 
   /// One batch with given negatives instead of sampled ones: the seam that interop checks and
@@ -175,16 +212,19 @@ struct TrainingWorker: ~Copyable {
 
   /// Writes Δu and each slot's Δv for relation `position` of the batch.
   ///
-  /// With α = 1 − ‖u‖², βⱼ = 1 − ‖vⱼ‖², tⱼ = 2‖u − vⱼ‖²/(αβⱼ), dⱼ = arcosh(1 + tⱼ),
-  /// pⱼ = e^(−dⱼ)/Σe^(−dₖ), wⱼ = [j = 0] − pⱼ and cⱼ = 4/(αβⱼ√(tⱼ(tⱼ + 2))) (0 when tⱼ = 0, as
-  /// gensim zeroes the gradient when γ == 1):
+  /// With α = 1 − ‖u‖², βⱼ = 1 − ‖vⱼ‖², tⱼ = 2‖u − vⱼ‖²/(αβⱼ) = γⱼ − 1, sⱼ = √(tⱼ(tⱼ + 2)):
   /// ```
+  /// dⱼ = arcosh(1 + tⱼ) = log(1 + tⱼ + sⱼ),  so  e^(−dⱼ) = 1/(1 + tⱼ + sⱼ)
+  /// pⱼ = e^(−dⱼ) / Σₖ e^(−dₖ),  wⱼ = [j = 0] − pⱼ,  cⱼ = 4/(αβⱼsⱼ)  (0 when tⱼ = 0)
   /// ∇u  = Σⱼ wⱼcⱼ((‖u − vⱼ‖² + α)/α · u − vⱼ)
   /// ∇vⱼ = wⱼcⱼ((‖u − vⱼ‖² + βⱼ)/βⱼ · vⱼ − u) + [j = 0]·2·reg·v₀
   /// Δx  = −lr · (1 − ‖x‖²)²/4 · ∇x
   /// ```
-  /// - Returns: the relation's loss d₀ + log Σe^(−dⱼ), and a sum of every update value (finite
-  ///   exactly when every value is, barring overflow).
+  /// cⱼ is gensim's `4 / (α β √(γ² − 1))`, zeroed like gensim when γ == 1. The softmax needs no
+  /// exp or log: e^(−d) is a ratio, and the loss is log(Σₖ e^(−dₖ) / e^(−d₀)).
+  /// - Returns: the relation's loss (without the regularization term, as gensim reports it)
+  ///   and a sum of the update coefficients' magnitudes, finite and modest exactly when every
+  ///   update is.
   @inline(__always)
   private func computeUpdates(position: Int, rows: SharedRows, learningRate: Double)
     -> (loss: Double, check: Double)
@@ -194,104 +234,84 @@ struct TrainingWorker: ~Copyable {
     let u = rows.row(childNodes[position])
     let nodes = slotNodes + position * slots
     let values = slotValues
-    var uu = 0.0
-    for index in 0..<dimension { uu += u[index] * u[index] }
-    let alpha = 1 - uu
-    var smallest = Double.infinity
-    for slot in 0..<slots {
-      let v = rows.row(nodes[slot])
-      var vv = 0.0
-      var dd = 0.0
-      for index in 0..<dimension {
-        let b = v[index]
-        let difference = u[index] - b
-        vv += b * b
-        dd += difference * difference
-      }
-      let beta = 1 - vv
-      let t = 2 * dd / (alpha * beta)
-      let distance = log1p(t + (t * (t + 2)).squareRoot())
-      values[4 * slot] = beta
-      values[4 * slot + 1] = dd
-      values[4 * slot + 2] = t
-      values[4 * slot + 3] = distance
-      smallest = min(smallest, distance)
-    }
-    // Softmax over −d, shifted by the smallest distance so no exponential overflows.
-    let positiveDistance = values[3]
+    let alpha = 1 - VectorKernels.squaredNorm(u, count: dimension)
+    let inverseAlpha = 1 / alpha
     var partition = 0.0
     for slot in 0..<slots {
-      let weight = exp(smallest - values[4 * slot + 3])
-      values[4 * slot + 3] = weight
+      let (vv, dd) = VectorKernels.squaredNormAndDistance(
+        u, rows.row(nodes[slot]), count: dimension)
+      let beta = 1 - vv
+      let inverseBeta = 1 / beta
+      let scale = inverseAlpha * inverseBeta
+      let t = 2 * dd * scale
+      let s = (t * (t + 2)).squareRoot()
+      let weight = 1 / (1 + t + s)
+      values[5 * slot] = beta
+      values[5 * slot + 1] = dd
+      values[5 * slot + 2] = s > 0 ? 4 * scale / s : 0
+      values[5 * slot + 3] = weight
+      values[5 * slot + 4] = inverseBeta
       partition += weight
     }
-    let loss = positiveDistance - smallest + log(partition)
+    let loss = log(partition / values[3])
 
     let output = updates + position * (1 + slots) * dimension
     let uScale = -learningRate * alpha * alpha / 4
+    let inversePartition = 1 / partition
     var uCoefficient = 0.0
-    let deltaU = output
-    for index in 0..<dimension { deltaU[index] = 0 }
     var check = 0.0
+    output.update(repeating: 0, count: dimension)
     for slot in 0..<slots {
-      let beta = values[4 * slot]
-      let dd = values[4 * slot + 1]
-      let t = values[4 * slot + 2]
-      let probability = values[4 * slot + 3] / partition
-      let weight = (slot == 0 ? 1 : 0) - probability
-      let c = t > 0 ? 4 / (alpha * beta * (t * (t + 2)).squareRoot()) : 0
+      let beta = values[5 * slot]
+      let dd = values[5 * slot + 1]
+      let c = values[5 * slot + 2]
+      let weight = (slot == 0 ? 1 : 0) - values[5 * slot + 3] * inversePartition
       let wc = weight * c
-      uCoefficient += wc * (dd + alpha) / alpha
-      // Δu accumulates −uScale·wc·vⱼ here; its u term is added after the loop.
-      let v = rows.row(nodes[slot])
+      uCoefficient += wc * (dd * inverseAlpha + 1)
       let vScale = -learningRate * beta * beta / 4
       let vCoefficient =
-        vScale * (wc * (dd + beta) / beta + (slot == 0 ? 2 * regularization : 0))
+        vScale * (wc * (dd * values[5 * slot + 4] + 1) + (slot == 0 ? 2 * regularization : 0))
       let uInV = -vScale * wc
-      let deltaV = output + (1 + slot) * dimension
-      let uTermInU = -uScale * wc
-      for index in 0..<dimension {
-        let b = v[index]
-        deltaU[index] += uTermInU * b
-        let value = vCoefficient * b + uInV * u[index]
-        deltaV[index] = value
-        check += value
-      }
+      check += abs(vCoefficient) + abs(uInV)
+      // Δvⱼ = vCoefficient·vⱼ + uInV·u, and Δu gathers −uScale·wⱼcⱼ·vⱼ.
+      VectorKernels.combine(
+        vCoefficient, rows.row(nodes[slot]), uInV, u,
+        into: output + (1 + slot) * dimension, accumulating: -uScale * wc, into: output,
+        count: dimension)
     }
     let uFactor = uScale * uCoefficient
-    for index in 0..<dimension {
-      deltaU[index] += uFactor * u[index]
-      check += deltaU[index]
-    }
+    check += abs(uFactor)
+    VectorKernels.addScaled(uFactor, u, to: output, count: dimension)
     return (loss, check)
   }
 
   /// Adds every Δu, clips the u rows, then adds every Δv and clips those rows (gensim's order).
+  ///
+  /// A row is clipped when the norm after its last addition reaches the threshold; the
+  /// squared norm comes out of the addition itself.
   @inline(__always)
   private func applyUpdates(count: Int, rows: SharedRows) {
     let slots = 1 + negativeCount
     let dimension = self.dimension
     let stride = (1 + slots) * dimension
+    // Slightly below (1 − ε)², so rounding never skips a row the projection would change.
+    let threshold = (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
     for position in 0..<count {
-      let row = rows.row(childNodes[position])
-      let delta = updates + position * stride
-      for index in 0..<dimension { row[index] += delta[index] }
+      norms[position] = VectorKernels.add(
+        updates + position * stride, to: rows.row(childNodes[position]), count: dimension)
     }
-    for position in 0..<count {
+    for position in 0..<count where norms[position] >= threshold {
       PoincareBall.project(rows.row(childNodes[position]), dimension: dimension, epsilon: epsilon)
     }
     for position in 0..<count {
       for slot in 0..<slots {
-        let row = rows.row(slotNodes[position * slots + slot])
         let delta = updates + position * stride + (1 + slot) * dimension
-        for index in 0..<dimension { row[index] += delta[index] }
+        norms[position * slots + slot] = VectorKernels.add(
+          delta, to: rows.row(slotNodes[position * slots + slot]), count: dimension)
       }
     }
-    for position in 0..<count {
-      for slot in 0..<slots {
-        PoincareBall.project(
-          rows.row(slotNodes[position * slots + slot]), dimension: dimension, epsilon: epsilon)
-      }
+    for entry in 0..<(count * slots) where norms[entry] >= threshold {
+      PoincareBall.project(rows.row(slotNodes[entry]), dimension: dimension, epsilon: epsilon)
     }
   }
 }

@@ -1,0 +1,125 @@
+/// The row kernels of the training and evaluation loops: the only SIMD code.
+///
+/// Rows are `count` contiguous doubles. Lanes are `SIMD4<Double>` combined with `*` and `+`
+/// (baseline x86-64 has no FMA; `addingProduct` would call libm's `fma`). Results differ from a
+/// scalar loop in the last bits, deterministically.
+enum VectorKernels {
+  @inline(__always)
+  static func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
+  }
+
+  @inline(__always)
+  static func store(_ value: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD4<Double>.self)
+  }
+
+  /// ‖x‖².
+  @inline(__always)
+  static func squaredNorm(_ x: UnsafePointer<Double>, count: Int) -> Double {
+    var lanes = SIMD4<Double>()
+    var index = 0
+    while index + 4 <= count {
+      let a = load(x + index)
+      lanes += a * a
+      index += 4
+    }
+    var sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    while index < count {
+      sum += x[index] * x[index]
+      index += 1
+    }
+    return sum
+  }
+
+  /// (‖v‖², ‖u − v‖²) in one pass.
+  @inline(__always)
+  static func squaredNormAndDistance(
+    _ u: UnsafePointer<Double>, _ v: UnsafePointer<Double>, count: Int
+  ) -> (vv: Double, dd: Double) {
+    var norms = SIMD4<Double>()
+    var distances = SIMD4<Double>()
+    var index = 0
+    while index + 4 <= count {
+      let b = load(v + index)
+      let difference = load(u + index) - b
+      norms += b * b
+      distances += difference * difference
+      index += 4
+    }
+    var vv = (norms[0] + norms[1]) + (norms[2] + norms[3])
+    var dd = (distances[0] + distances[1]) + (distances[2] + distances[3])
+    while index < count {
+      let b = v[index]
+      let difference = u[index] - b
+      vv += b * b
+      dd += difference * difference
+      index += 1
+    }
+    return (vv, dd)
+  }
+
+  /// `output = a·x + b·y`, and `sum += c·x`.
+  @inline(__always)
+  static func combine(
+    _ a: Double, _ x: UnsafePointer<Double>, _ b: Double, _ y: UnsafePointer<Double>,
+    into output: UnsafeMutablePointer<Double>, accumulating c: Double,
+    into sum: UnsafeMutablePointer<Double>, count: Int
+  ) {
+    let a4 = SIMD4(repeating: a)
+    let b4 = SIMD4(repeating: b)
+    let c4 = SIMD4(repeating: c)
+    var index = 0
+    while index + 4 <= count {
+      let xs = load(x + index)
+      store(a4 * xs + b4 * load(y + index), output + index)
+      store(load(sum + index) + c4 * xs, sum + index)
+      index += 4
+    }
+    while index < count {
+      output[index] = a * x[index] + b * y[index]
+      sum[index] += c * x[index]
+      index += 1
+    }
+  }
+
+  /// `x += a·y`.
+  @inline(__always)
+  static func addScaled(
+    _ a: Double, _ y: UnsafePointer<Double>, to x: UnsafeMutablePointer<Double>, count: Int
+  ) {
+    let a4 = SIMD4(repeating: a)
+    var index = 0
+    while index + 4 <= count {
+      store(load(x + index) + a4 * load(y + index), x + index)
+      index += 4
+    }
+    while index < count {
+      x[index] += a * y[index]
+      index += 1
+    }
+  }
+
+  /// `x += delta`, returning the new ‖x‖².
+  @inline(__always)
+  static func add(_ delta: UnsafePointer<Double>, to x: UnsafeMutablePointer<Double>, count: Int)
+    -> Double
+  {
+    var lanes = SIMD4<Double>()
+    var index = 0
+    while index + 4 <= count {
+      let sum = load(x + index) + load(delta + index)
+      store(sum, x + index)
+      lanes += sum * sum
+      index += 4
+    }
+    var squaredNorm = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    while index < count {
+      let sum = x[index] + delta[index]
+      x[index] = sum
+      squaredNorm += sum * sum
+      index += 1
+    }
+    return squaredNorm
+  }
+}
