@@ -24,6 +24,8 @@ enum ExitStatus: Int32 {
       }
     case let error as OutputError:
       self = error.kind == .cannotCreate ? .cannotCreate : .ioError
+    case let error as Interrupted:
+      self = error.signal == SIGTERM ? .terminated : .interrupted
     default: self = .failure
     }
   }
@@ -113,8 +115,13 @@ enum PoincareEmbedCommand {
     return .usage
   }
 
-  /// Prints `Error: …` and, for input errors with a hint, `Hint: …`.
+  /// Prints `Error: …` and, for input errors with a hint, `Hint: …` (an interruption prints
+  /// what was saved instead).
   static func report(_ error: Error, console: Console) {
+    if let error = error as? Interrupted {
+      console.printError(error.message)
+      return
+    }
     console.printError("Error: \(error)")
     if let error = error as? InputError, let hint = error.hint {
       console.printError("Hint: \(hint)")

@@ -33,15 +33,20 @@ public struct TrainingReport: Sendable {
   public var isEpochEnd: Bool
 }
 
-/// Asks a running `train` to stop at the next round boundary (e.g. from a signal handler).
+/// Asks a running `train` to stop at the next round boundary. Lock-free, so a signal handler
+/// may call `request`.
 public final class StopSignal: Sendable {
-  private let requested = Atomic<Bool>(false)
+  private let code = Atomic<Int32>(0)
 
   public init() {}
 
-  public func request() { requested.store(true, ordering: .relaxed) }
+  /// Requests a stop; `reason` (e.g. the signal number) is kept for the caller. Non-zero.
+  public func request(reason: Int32 = 1) { code.store(reason, ordering: .relaxed) }
 
-  public var isRequested: Bool { requested.load(ordering: .relaxed) }
+  public var isRequested: Bool { code.load(ordering: .relaxed) != 0 }
+
+  /// The reason given to `request`, or 0.
+  public var reason: Int32 { code.load(ordering: .relaxed) }
 }
 
 /// Trains Poincaré embeddings of relations: gensim's `PoincareModel` (`__init__` then `train`).
@@ -296,7 +301,7 @@ public final class PoincareTrainer {
 
 /// Where a run stands: completed burn-in and training epochs, and the next round of the
 /// current epoch.
-public struct TrainingPosition: Sendable, Equatable {
+public struct TrainingPosition: Sendable, Equatable, Codable {
   public var burnInEpochs = 0
   public var epochs = 0
   public var round = 0

@@ -14,7 +14,7 @@
 /// | `initializationRange` | `init_range` | −0.001...0.001 |
 /// | `seed` | `seed` | 0 |
 /// | `threadCount` | `workers` (gensim raises above 1) | 1 |
-public struct TrainingConfiguration: Sendable, Equatable {
+public struct TrainingConfiguration: Sendable, Equatable, Codable {
   /// Coordinates per point (gensim's `size`).
   public var dimension = 50
   /// Learning rate after burn-in (gensim's `alpha`); constant, never decayed.

@@ -54,6 +54,17 @@ enum TrainCommand: Subcommand {
     help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
       + "facebookresearch's id1,id2,weight CSV for .csv files)")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
+  static let checkpoint = OptionSpec(
+    name: "checkpoint", valueName: "file",
+    help: "Save the full training state here (atomically) every --checkpoint-every epochs, at "
+      + "the end, and on Ctrl-C or SIGTERM.")
+  static let checkpointEvery = OptionSpec(
+    name: "checkpoint-every", valueName: "epochs", help: "Epochs between checkpoints.",
+    defaultValue: "1")
+  static let resume = OptionSpec(
+    name: "resume", valueName: "file",
+    help: "Continue from a checkpoint of the same relations; its hyper-parameters apply "
+      + "(only --epochs and --threads may change). One thread resumes bit for bit.")
 
   static let spec = CommandSpec(
     name: "train",
@@ -71,15 +82,28 @@ enum TrainCommand: Subcommand {
     ],
     options: [
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
-      regularization, epsilon, initRange, seed, threads, delimiter, quiet,
+      regularization, epsilon, initRange, seed, threads, delimiter, checkpoint, checkpointEvery,
+      resume, quiet,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
     let input = arguments.argument(0)!
-    let configuration = try configuration(from: arguments)
     let outputPath = try outputPath(for: input, arguments: arguments)
     let format = try relationFormat(arguments.string(delimiter), input: input)
     let isQuiet = arguments.flag(quiet)
+    let checkpointPath = arguments.string(checkpoint)
+    let checkpointInterval = try arguments.value(checkpointEvery, default: 1)
+    guard checkpointInterval >= 1 else {
+      throw ConfigurationError("--checkpoint-every must be at least 1 (got \(checkpointInterval))")
+    }
+    let resumePath = arguments.string(resume)
+    var configuration = TrainingConfiguration()
+    if resumePath == nil {
+      configuration = try self.configuration(from: arguments)
+    } else if let fixed = fixedWhenResuming.first(where: arguments.isSet) {
+      throw ConfigurationError(
+        "\(fixed.synopsis) cannot change when resuming; the checkpoint fixes it")
+    }
 
     let stopwatch = Stopwatch()
     let relations = try RelationFile.read(input, format: format)
@@ -88,24 +112,81 @@ enum TrainCommand: Subcommand {
         "read \(relations.count.grouped) relations over \(relations.nodeCount.grouped) nodes "
           + "from \(input) in \(format: stopwatch.seconds) s")
     }
-    let trainer = try PoincareTrainer(relations: relations, configuration: configuration)
+    let trainer: PoincareTrainer
+    if let resumePath {
+      let saved = try Checkpoint.read(resumePath)
+      trainer = try saved.makeTrainer(
+        relations: relations, path: resumePath, epochs: try arguments.value(epochs),
+        threadCount: try arguments.value(threads))
+      configuration = trainer.configuration
+      if !isQuiet {
+        console.printError(
+          "resuming \(resumePath) after \(saved.position.burnInEpochs) burn-in and "
+            + "\(saved.position.epochs) training epochs")
+      }
+    } else {
+      trainer = try PoincareTrainer(relations: relations, configuration: configuration)
+    }
+
     let progress = isQuiet ? nil : ProgressLine(console: console, configuration: configuration)
     var observer: (@Sendable (TrainingReport) -> Void)? = nil
     if let progress { observer = { progress.show($0) } }
-    try trainer.train(observer: observer)
+    let completed = try withInterruptionHandling {
+      try trainer.train(observer: observer, stop: interruption) { trainer in
+        let done = trainer.position.burnInEpochs + trainer.position.epochs
+        if let checkpointPath, done % checkpointInterval == 0 || trainer.isComplete {
+          try Checkpoint(trainer).write(to: checkpointPath)
+        }
+      }
+    }
     progress?.finish()
+    if !completed {
+      throw interrupted(trainer, input: input, checkpointPath: checkpointPath, outputPath: outputPath)
+    }
 
     try Word2VecFormat.write(
       trainer.vectors, to: outputPath,
       encoding: outputPath.lowercased().hasSuffix(".bin") ? .binary : .text)
     if !isQuiet {
-      let epochs = configuration.epochs
-      let burnIn = configuration.burnInEpochs
+      let threadCount = configuration.threadCount
       console.printError(
-        "trained \(epochs) epochs (+\(burnIn) burn-in) at dimension \(configuration.dimension) "
-          + "on \(configuration.threadCount) thread\(configuration.threadCount == 1 ? "" : "s") "
-          + "in \(format: stopwatch.seconds) s; wrote \(outputPath)")
+        "trained \(configuration.epochs) epochs (+\(configuration.burnInEpochs) burn-in) at "
+          + "dimension \(configuration.dimension) on \(threadCount) thread"
+          + "\(threadCount == 1 ? "" : "s") in \(format: stopwatch.seconds) s; wrote \(outputPath)")
     }
+  }
+
+  /// The options a checkpoint fixes: everything that shapes the run except its length and
+  /// thread count.
+  static let fixedWhenResuming = [
+    dimension, learningRate, negatives, batchSize, burnIn, burnInLearningRate, regularization,
+    epsilon, initRange, seed,
+  ]
+
+  /// Saves the checkpoint (when configured) of a run stopped by a signal, and describes it.
+  static func interrupted(
+    _ trainer: PoincareTrainer, input: String, checkpointPath: String?, outputPath: String
+  ) -> Error {
+    let signal = interruption.reason
+    let position = trainer.position
+    let phase = position.burnInEpochs < trainer.configuration.burnInEpochs ? "burn-in" : "training"
+    let epoch = phase == "burn-in" ? position.burnInEpochs + 1 : position.epochs + 1
+    var error = Interrupted(signal: signal, message: "")
+    var message = "Interrupted by \(error.signalName) in \(phase) epoch \(epoch); "
+    if let checkpointPath {
+      do {
+        try Checkpoint(trainer).write(to: checkpointPath)
+        message +=
+          "saved checkpoint \(checkpointPath). Resume with: poincare-embed train \(input) "
+          + "--resume \(checkpointPath) -o \(outputPath)"
+      } catch {
+        message += "could not save the checkpoint: \(error)"
+      }
+    } else {
+      message += "nothing was written (\(outputPath) is untouched; use --checkpoint to keep progress)."
+    }
+    error.message = message
+    return error
   }
 
   /// The training configuration from the command line, validated.
