@@ -24,6 +24,7 @@ enum ExitStatus: Int32 {
       }
     case let error as OutputError:
       self = error.kind == .cannotCreate ? .cannotCreate : .ioError
+    case TrainingError.tooFewNegatives: self = .usage
     case let error as Interrupted:
       self = error.signal == SIGTERM ? .terminated : .interrupted
     default: self = .failure

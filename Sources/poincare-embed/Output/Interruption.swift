@@ -22,6 +22,13 @@ struct Interrupted: Error, CustomStringConvertible {
 /// A second signal takes the default action (the handler restores it), so a stuck run can still
 /// be killed; files are written atomically, so that never leaves a partial file.
 func withInterruptionHandling<R>(_ body: () throws -> R) rethrows -> R {
+  // A parent may start us with these signals blocked (Foundation's Process does, for one):
+  // unblock them, or a stop request could never arrive.
+  var unblocked = sigset_t()
+  sigemptyset(&unblocked)
+  sigaddset(&unblocked, SIGINT)
+  sigaddset(&unblocked, SIGTERM)
+  pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
   for signalNumber in [SIGINT, SIGTERM] {
     var action = sigaction()
     #if canImport(Glibc)

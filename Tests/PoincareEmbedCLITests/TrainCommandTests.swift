@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+
+@Suite struct TrainCommandTests {
+  let folder = TemporaryFolder()
+
+  var toy: String { "\(repositoryRoot)/data/toy_closure.tsv" }
+
+  @Test func trainsTheToyAndWritesTheDefaultOutputName() throws {
+    let input = folder.path + "/toy.tsv"
+    try FileManager.default.copyItem(atPath: toy, toPath: input)
+    let result = try runBinary([
+      "train", input, "--dimension", "3", "--negatives", "4", "--epochs", "5", "--burn-in", "1",
+      "--threads", "1",
+    ])
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(result.output.isEmpty)
+    #expect(result.errors.contains("epoch 5/5"))
+    #expect(result.errors.contains("wrote \(folder.path)/toy.txt"))
+    let text = try String(contentsOfFile: folder.path + "/toy.txt", encoding: .utf8)
+    #expect(text.hasPrefix("14 3\n"))
+    #expect(text.split(separator: "\n").count == 15)
+    #expect(folder.fileNames == ["toy.tsv", "toy.txt"])
+  }
+
+  @Test func quietPrintsNothingAndBinaryOutputFollowsTheName() throws {
+    let result = try runBinary([
+      "train", toy, "-o", folder.file("v.bin"), "--dimension", "2", "--negatives", "3",
+      "--epochs", "1", "--burn-in", "0", "-q",
+    ])
+    #expect(result.status == 0 && result.output.isEmpty && result.errors.isEmpty, "\(result.errors)")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("v.bin")))
+    // Header, then 14 rows of key, space and two float32 values.
+    #expect(bytes.starts(with: Array("14 2\n".utf8)))
+  }
+
+  @Test(arguments: [
+    ("a\tb\nc\td\te\n", 65, ":2: expected 2 tab-separated fields (child, parent), found 3"),
+    ("a\tb\nbig cat\tfelid\n", 65, ":2: node name 'big cat' contains a space"),
+    ("", 65, ": the file is empty"),
+  ])
+  func malformedRelationsFailBeforeTraining(text: String, status: Int32, message: String) throws {
+    let input = folder.write("r.tsv", text)
+    let result = try runBinary(["train", input, "-o", folder.file("out.txt")])
+    #expect(result.status == status)
+    #expect(result.errors.hasPrefix("Error: \(input)\(message)\n"), "\(result.errors)")
+    #expect(result.output.isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: folder.file("out.txt")))
+  }
+
+  @Test func missingInputIsExit66() throws {
+    let result = try runBinary(["train", folder.file("missing.tsv")])
+    #expect(result.status == 66)
+    #expect(result.errors == "Error: \(folder.file("missing.tsv")): no such file\n")
+  }
+
+  @Test(arguments: [
+    (["--dimension", "ten"], "Error: The value 'ten' is invalid for '--dimension <n>'"),
+    (["--dimension", "0"], "Error: --dimension must be at least 1 (got 0)"),
+    (["--learning-rate", "-1"], "Error: --learning-rate must be a positive number (got -1.0)"),
+    (["--init-range", "0.9"], "Error: --init-range must keep initial points inside the ball"),
+    (["--frobnicate"], "Error: Unknown option '--frobnicate'"),
+    (["--resume", "x", "--dimension", "3"], "Error: --dimension <n> cannot change when resuming"),
+  ])
+  func badOptionValuesAreUsageErrors(options: [String], message: String) throws {
+    let result = runInProcess(["train", toy, "-o", folder.file("out.txt")] + options)
+    #expect(result.status == 64)
+    #expect(result.errors.hasPrefix(message), "\(result.errors)")
+    #expect(result.errors.contains("Usage: poincare-embed train <relations> [<options>]"))
+    #expect(result.output.isEmpty)
+  }
+
+  @Test func tooManyNegativesNamesTheNode() throws {
+    let result = runInProcess(["train", toy, "-o", folder.file("out.txt"), "--negatives", "12"])
+    #expect(result.status == 64)
+    #expect(
+      result.errors.contains(
+        "\nError: cannot sample 12 negatives for 'cat': only 11 nodes are not its parents; lower --negatives to at most 11"),
+      "\(result.errors)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("out.txt")))
+  }
+
+  @Test func unwritableOutputIsExit73AndLeavesNothing() throws {
+    let result = try runBinary([
+      "train", toy, "-o", folder.file("no/such/dir/out.txt"), "--dimension", "2",
+      "--negatives", "3", "--epochs", "1", "--burn-in", "0", "-q",
+    ])
+    #expect(result.status == 73)
+    #expect(result.errors.hasPrefix("Error: \(folder.file("no/such/dir/out.txt")): cannot create file"))
+    #expect(folder.fileNames.isEmpty)
+  }
+
+  @Test func aCheckpointOfOtherRelationsIsRefused() throws {
+    let checkpoint = folder.file("ck.bin")
+    let first = runInProcess([
+      "train", toy, "-o", folder.file("a.txt"), "--dimension", "2", "--negatives", "3",
+      "--epochs", "1", "--burn-in", "0", "-q", "--checkpoint", checkpoint,
+    ])
+    #expect(first.status == 0, "\(first.errors)")
+    let other = folder.write("other.tsv", "a\tb\nb\tc\na\tc\nd\tc\ne\tc\nf\tc\n")
+    let result = runInProcess(["train", other, "--resume", checkpoint, "-o", folder.file("b.txt")])
+    #expect(result.status == 65)
+    #expect(
+      result.errors.contains("\nError: \(checkpoint): the checkpoint was written for other relations"),
+      "\(result.errors)")
+  }
+
+  /// Relations big enough that a debug-build epoch takes a noticeable time.
+  func largeRelations() -> String {
+    var text = ""
+    for node in 0..<4_000 {
+      text += "n\(node)\tr\(node % 40)\nn\(node)\troot\n"
+    }
+    for group in 0..<40 { text += "r\(group)\troot\n" }
+    return folder.write("large.tsv", text)
+  }
+
+  @Test(arguments: [(SIGINT, 130, "SIGINT"), (SIGTERM, 143, "SIGTERM")])
+  func aSignalStopsTrainingSavesTheCheckpointAndKeepsTheOutput(
+    signal: Int32, status: Int32, name: String
+  ) throws {
+    let input = largeRelations()
+    let output = folder.write("out.txt", "previous output\n")
+    let checkpoint = folder.file("ck.bin")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binaryPath)
+    process.arguments = [
+      "train", input, "-o", output, "--dimension", "5", "--epochs", "100000", "--threads", "1",
+      "--checkpoint", checkpoint, "-q",
+    ]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // The first checkpoint appears after the first epoch: training is under way.
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: checkpoint) && Date() < deadline {
+      usleep(20_000)
+    }
+    kill(process.processIdentifier, signal)
+    let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == status)
+    #expect(message.hasPrefix("Interrupted by \(name) in "), "\(message)")
+    #expect(message.contains("saved checkpoint \(checkpoint). Resume with: poincare-embed train"))
+    #expect(try String(contentsOfFile: output, encoding: .utf8) == "previous output\n")
+    #expect(FileManager.default.fileExists(atPath: checkpoint))
+    #expect(!folder.fileNames.contains { $0.contains(".tmp-") })
+  }
+
+  @Test func aResumedRunEqualsTheUninterruptedRun() throws {
+    let options = [
+      "--dimension", "3", "--negatives", "4", "--burn-in", "2", "--threads", "1", "-q",
+    ]
+    let whole = runInProcess(["train", toy, "-o", folder.file("whole.txt"), "--epochs", "6"] + options)
+    #expect(whole.status == 0)
+    let checkpoint = folder.file("ck.bin")
+    let part = runInProcess(
+      ["train", toy, "-o", folder.file("part.txt"), "--epochs", "3", "--checkpoint", checkpoint]
+        + options)
+    #expect(part.status == 0)
+    let rest = runInProcess([
+      "train", toy, "-o", folder.file("rest.txt"), "--resume", checkpoint, "--epochs", "6", "-q",
+    ])
+    #expect(rest.status == 0, "\(rest.errors)")
+    let expected = try String(contentsOfFile: folder.file("whole.txt"), encoding: .utf8)
+    #expect(try String(contentsOfFile: folder.file("rest.txt"), encoding: .utf8) == expected)
+  }
+}
