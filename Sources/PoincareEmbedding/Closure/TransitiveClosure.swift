@@ -68,7 +68,9 @@ public struct TransitiveClosure: Sendable {
     var lines: [UInt8] = []
     for child in order where ancestors.outDegree(Int(child)) > 0 {
       ancestorRanks.removeAll(keepingCapacity: true)
-      for ancestor in ancestors.outNeighbors(Int(child)) { ancestorRanks.append(rank[Int(ancestor)]) }
+      for ancestor in ancestors.outNeighbors(Int(child)) {
+        ancestorRanks.append(rank[Int(ancestor)])
+      }
       ancestorRanks.sort()
       lines.removeAll(keepingCapacity: true)
       names.withNameBytes(of: Int(child)) { childName in

@@ -36,11 +36,13 @@ struct WNDBFieldScanner {
   }
 
   /// The next field, described as `what` in the error when the line has no more fields.
-  mutating func token(_ what: String) throws(InputError) -> UnsafeBufferPointer<UInt8> {
+  mutating func token(_ what: @autoclosure () -> String) throws(InputError) -> UnsafeBufferPointer<
+    UInt8
+  > {
     let space = UInt8(ascii: " ")
     while position < line.count && line[position] == space { position += 1 }
     guard position < line.count else {
-      throw error("the line ends before the \(what) (truncated?)")
+      throw error("the line ends before the \(what()) (truncated?)")
     }
     let start = position
     while position < line.count && line[position] != space { position += 1 }
@@ -48,19 +50,21 @@ struct WNDBFieldScanner {
   }
 
   /// The next field as a decimal number of at most 12 digits.
-  mutating func decimal(_ what: String) throws(InputError) -> Int {
-    try number(what, radix: 10, kind: "decimal")
+  mutating func decimal(_ what: @autoclosure () -> String) throws(InputError) -> Int {
+    try number(what(), radix: 10, kind: "decimal")
   }
 
   /// The next field as a hexadecimal number of at most 12 digits.
-  mutating func hexadecimal(_ what: String) throws(InputError) -> Int {
-    try number(what, radix: 16, kind: "hexadecimal")
+  mutating func hexadecimal(_ what: @autoclosure () -> String) throws(InputError) -> Int {
+    try number(what(), radix: 16, kind: "hexadecimal")
   }
 
-  private mutating func number(_ what: String, radix: Int, kind: String) throws(InputError) -> Int {
-    let field = try token(what)
+  private mutating func number(
+    _ what: @autoclosure () -> String, radix: Int, kind: String
+  ) throws(InputError) -> Int {
+    let field = try token(what())
     guard field.count <= 12, let value = Self.parse(field, radix: radix) else {
-      throw error("expected the \(what) (a \(kind) number), found '\(NodeName.preview(field))'")
+      throw error("expected the \(what()) (a \(kind) number), found '\(NodeName.preview(field))'")
     }
     return value
   }
@@ -111,11 +115,14 @@ struct WordNetDataParser {
         }
         break
       }
-      let lineEnd = lineStart + UnsafeRawPointer(bytes.baseAddress! + lineStart)
+      let lineEnd =
+        lineStart
+        + UnsafeRawPointer(bytes.baseAddress! + lineStart)
         .distance(to: UnsafeRawPointer(newline))
       position = lineEnd + 1
       if isSynsetLine {
-        try parseLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), at: lineStart,
+        try parseLine(
+          UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), at: lineStart,
           into: &synsets)
       }
     }
@@ -274,7 +281,8 @@ struct WordNetSynsets {
     }
     let senseCount = try fields.decimal("sense count")
     guard senseCount == synsetCount else {
-      throw fields.error("the sense count \(senseCount) differs from the synset count \(synsetCount)")
+      throw fields.error(
+        "the sense count \(senseCount) differs from the synset count \(synsetCount)")
     }
     _ = try fields.decimal("tagged sense count")
     for sense in 1...synsetCount {

@@ -15,7 +15,8 @@ extension Vocabulary {
       withNameBytes(of: Int(left)) { leftName in
         withNameBytes(of: Int(right)) { rightName in
           let common = min(leftName.count, rightName.count)
-          let order = common == 0 ? 0 : memcmp(leftName.baseAddress!, rightName.baseAddress!, common)
+          let order =
+            common == 0 ? 0 : memcmp(leftName.baseAddress!, rightName.baseAddress!, common)
           return order != 0 ? order < 0 : leftName.count < rightName.count
         }
       }

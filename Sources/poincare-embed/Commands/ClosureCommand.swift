@@ -24,12 +24,14 @@ enum ClosureCommand: Subcommand {
       Writes every (descendant, ancestor) pair as one `child<TAB>ancestor` line, without \
       self-loops or duplicates, sorted by child name, then ancestor name, in byte order \
       (LC_ALL=C sort). Node and pair counts go to standard error.
+
       With --wordnet, reads Princeton WordNet 3.0's index.<pos> and data.<pos> (Debian/Ubuntu: \
       apt-get install wordnet-base) and names synsets as NLTK does (dog.n.01). The pairs are \
       those of the Poincaré paper's script (facebookresearch wordnet/transitive_closure.py): \
       each synset with every hypernym ancestor, and each instance with its instance hypernyms \
       and their hypernym ancestors. Nouns give 82115 nodes and 743086 pairs; --root \
       mammal.n.01 gives 1182 nodes and 6542 pairs.
+
       Otherwise <input> holds direct edges, `child<TAB>parent` one a line (or \
       facebookresearch's id1,id2,weight CSV for .csv). Duplicate edges are merged, self-loops \
       skipped; a cycle is an error that lists its nodes.
@@ -41,9 +43,8 @@ enum ClosureCommand: Subcommand {
     ],
     options: [wordNet, partOfSpeech, root, output],
     extraUsages: [
-      "poincare-embed closure <edges.tsv> [--root <node>] -o <out.tsv>",
-      "poincare-embed closure --wordnet [<folder>] [--pos noun|verb] [--root <synset>] "
-        + "-o <out.tsv>",
+      "poincare-embed closure <edges.tsv> -o <out.tsv>",
+      "poincare-embed closure --wordnet [<dir>] [--pos <pos>] -o <out.tsv>",
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
