@@ -192,6 +192,15 @@ import Testing
     #expect(error.message == "synset name: node name 'ro?ot.n.01' contains a control character")
   }
 
+  @Test func aDataFileWithoutSynsetsIsAnError() throws {
+    let error = try #require(throws: InputError.self) {
+      try read(data: ["  1 only a header"], index: [])
+    }
+    #expect(
+      error.description
+        == "\(folder.file("data.noun")): has no synset lines, only a header or nothing")
+  }
+
   @Test func aTruncatedFileIsReportedAtItsLastLine() throws {
     let text = WordNetFixture.resolve(Self.data)
     let cut = text.utf8.count - 10

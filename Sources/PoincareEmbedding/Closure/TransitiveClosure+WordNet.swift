@@ -11,7 +11,8 @@ extension TransitiveClosure {
   ///
   /// Note that a hypernym chain stops at an instance synset (`alecto.n.01` → `fury.n.04`): the
   /// script follows instance hypernyms only from the instances themselves. gensim's data
-  /// (Shirakawa's `hypernym_paths`) differs there by 137 pairs.
+  /// (Shirakawa's `hypernym_paths`) differs there by 137 pairs. A pointer cycle (WordNet 3.0
+  /// has none) is followed as NLTK's `closure` follows it: each node once, never itself.
   public init(wordNet database: WordNetDatabase) {
     let nodeCount = database.names.count
     let hypernyms = AncestorClosure.ancestors(

@@ -69,6 +69,16 @@ struct WNDBFieldScanner {
     return value
   }
 
+  /// Reads a one-letter field that must be `letter` (a part of speech: `n`, `v`).
+  mutating func expectLetter(_ letter: UInt8, _ what: String) throws(InputError) {
+    let field = try token(what)
+    guard field.count == 1 && field[0] == letter else {
+      throw error(
+        "\(what) '\(NodeName.preview(field))' where '\(Character(Unicode.Scalar(letter)))' "
+          + "was expected")
+    }
+  }
+
   /// The rest of the line after the fields read so far.
   var remainder: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: line[position...]) }
 
@@ -126,6 +136,11 @@ struct WordNetDataParser {
           into: &synsets)
       }
     }
+    guard synsets.count > 0 else {
+      throw InputError(
+        .malformed, path: path, message: "has no synset lines, only a header or nothing",
+        hint: dataHint)
+    }
     return synsets
   }
 
@@ -147,12 +162,7 @@ struct WordNetDataParser {
           + "offsets are byte positions, so the file was edited (line endings converted?)")
     }
     _ = try fields.decimal("lexicographer file number")
-    let type = try fields.token("synset type")
-    guard type.count == 1 && type[0] == letter else {
-      throw fields.error(
-        "synset type '\(NodeName.preview(type))' where '\(Character(Unicode.Scalar(letter)))' "
-          + "was expected")
-    }
+    try fields.expectLetter(letter, "synset type")
     let wordCount = try fields.hexadecimal("word count")
     guard wordCount > 0 else { throw fields.error("the word count is 0; a synset has words") }
     let source = Int32(synsets.count)
@@ -267,12 +277,7 @@ struct WordNetSynsets {
     guard let first = line.first, first != UInt8(ascii: " ") else { return }
     var fields = WNDBFieldScanner(line: line, path: path, location: .line(number), hint: indexHint)
     let lemma = try fields.token("lemma")
-    let part = try fields.token("part of speech")
-    guard part.count == 1 && part[0] == letter else {
-      throw fields.error(
-        "part of speech '\(NodeName.preview(part))' where "
-          + "'\(Character(Unicode.Scalar(letter)))' was expected")
-    }
+    try fields.expectLetter(letter, "part of speech")
     let synsetCount = try fields.decimal("synset count")
     guard synsetCount > 0 else { throw fields.error("the synset count is 0") }
     let symbolCount = try fields.decimal("pointer symbol count")
