@@ -110,7 +110,7 @@ struct WordNetDataParser {
 
   /// Reads every synset line; lines starting with whitespace (the licence header) are skipped,
   /// as NLTK's reader skips them.
-  mutating func parse() throws(InputError) -> WordNetSynsets {
+  func parse() throws(InputError) -> WordNetSynsets {
     var synsets = WordNetSynsets()
     var position = 0
     while position < bytes.count {
@@ -125,10 +125,7 @@ struct WordNetDataParser {
         }
         break
       }
-      let lineEnd =
-        lineStart
-        + UnsafeRawPointer(bytes.baseAddress! + lineStart)
-        .distance(to: UnsafeRawPointer(newline))
+      let lineEnd = bytes.baseAddress!.distance(to: newline.assumingMemoryBound(to: UInt8.self))
       position = lineEnd + 1
       if isSynsetLine {
         try parseLine(

@@ -54,8 +54,7 @@ public struct WordNetDatabase: Sendable {
     let indexPath = "\(directory)/index.\(partOfSpeech.rawValue)"
     let data = try Self.withFileHint { try InputFile.readAll(dataPath) }
     var synsets = try data.withUnsafeBufferPointer { bytes in
-      var parser = WordNetDataParser(path: dataPath, bytes: bytes, letter: partOfSpeech.letter)
-      return try parser.parse()
+      try WordNetDataParser(path: dataPath, bytes: bytes, letter: partOfSpeech.letter).parse()
     }
     try Self.withFileHint {
       try LineReader.forEachLine(inFile: indexPath) { line, number in
