@@ -46,6 +46,16 @@ public struct RelationGraph: Sendable {
     self.targets = targets
   }
 
+  /// Wraps an already built table.
+  ///
+  /// - Precondition: `offsets` starts at 0 and never decreases, its last element is
+  ///   `targets.count`, and each node's targets are ascending and distinct.
+  init(offsets: [Int], targets: [NodeID]) {
+    precondition(offsets.first == 0 && offsets.last == targets.count)
+    self.offsets = offsets
+    self.targets = targets
+  }
+
   /// Builds the graph of a relation list.
   public init(_ relations: Relations) {
     self.init(nodeCount: relations.nodeCount, pairs: relations.pairs)
