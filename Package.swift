@@ -14,7 +14,10 @@ let package = Package(
     .executableTarget(name: "poincare-embed", dependencies: ["PoincareEmbedding"]),
 
     // MARK: Unit test bundles
-    .testTarget(name: "PoincareEmbeddingTests", dependencies: ["PoincareEmbedding"]),
+    // Fixtures/ holds gensim's own test vectors (see Fixtures/README.md), read via Bundle.module.
+    .testTarget(
+      name: "PoincareEmbeddingTests", dependencies: ["PoincareEmbedding"],
+      resources: [.copy("Fixtures")]),
     // Depending on the executable gives @testable access and guarantees the binary is built.
     .testTarget(name: "PoincareEmbedCLITests", dependencies: ["poincare-embed"]),
   ]

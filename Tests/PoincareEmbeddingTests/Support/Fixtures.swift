@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A fresh temporary folder per test, removed when the value is dropped.
 final class TemporaryFolder {
@@ -43,3 +44,9 @@ let repositoryRoot: String = {
   for _ in 0..<4 { url.deleteLastPathComponent() }
   return url.path
 }()
+
+/// The path of a file in `Tests/PoincareEmbeddingTests/Fixtures/`, copied into the test bundle.
+func fixturePath(_ name: String) throws -> String {
+  let url = try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil))
+  return url.path
+}
