@@ -63,10 +63,3 @@ func runBinary(_ arguments: [String], standardInput: String? = nil) throws -> Co
     output: String(decoding: outputData, as: UTF8.self),
     errors: String(decoding: errorData, as: UTF8.self))
 }
-
-/// The repository's root folder, found from this source file's location.
-let repositoryRoot: String = {
-  var url = URL(fileURLWithPath: #filePath)
-  for _ in 0..<3 { url.deleteLastPathComponent() }
-  return url.path
-}()
