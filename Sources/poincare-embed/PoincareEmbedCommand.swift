@@ -24,6 +24,7 @@ enum ExitStatus: Int32 {
       }
     case let error as OutputError:
       self = error.kind == .cannotCreate ? .cannotCreate : .ioError
+    case is UnknownNodeError: self = .dataError
     default: self = .failure
     }
   }
@@ -41,7 +42,7 @@ enum PoincareEmbedCommand {
   static let version = "0.1.0"
   static let abstract = "Learn Poincaré embeddings of hierarchies, compatible with gensim."
 
-  static let subcommands: [any Subcommand.Type] = []
+  static let subcommands: [any Subcommand.Type] = [QueryCommand.self]
 
   /// Runs the tool on `arguments` (without the program name).
   static func run(_ arguments: [String], console: Console) -> ExitStatus {
@@ -113,10 +114,10 @@ enum PoincareEmbedCommand {
     return .usage
   }
 
-  /// Prints `Error: …` and, for input errors with a hint, `Hint: …`.
+  /// Prints `Error: …` and, for errors with a hint, `Hint: …`.
   static func report(_ error: Error, console: Console) {
     console.printError("Error: \(error)")
-    if let error = error as? InputError, let hint = error.hint {
+    if let hint = (error as? InputError)?.hint ?? (error as? UnknownNodeError)?.hint {
       console.printError("Hint: \(hint)")
     }
   }
