@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import poincare_embed
 
@@ -84,12 +84,17 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
     #expect(
       runInProcess(["query", gensimFixture, "dog.n.01", "--descendants", "2"]).output
         == "terrier.n.01\nsporting_dog.n.01\n")
-    #expect(runInProcess(["query", gensimFixture, "dog.n.01", "--rank", "carnivore.n.01"]).output == "3\n")
+    #expect(
+      runInProcess(["query", gensimFixture, "dog.n.01", "--rank", "carnivore.n.01"]).output == "3\n"
+    )
     let norm = runInProcess(["query", gensimFixture, "dog.n.01", "--norm"]).output
     #expect(Double(norm.dropLast()).map { isClose($0, 0.9775760173797607, relative: 1e-7) } == true)
     let distance = runInProcess(["query", gensimFixture, "dog.n.01", "--distance=mammal.n.01"])
-    #expect(Double(distance.output.dropLast()).map { isClose($0, 4.5278745, relative: 5e-5) } == true)
-    #expect(runInProcess(["query", gensimFixture, "dog.n.01", "--parent"]).output.hasPrefix("canine.n.02\t3.258"))
+    #expect(
+      Double(distance.output.dropLast()).map { isClose($0, 4.5278745, relative: 5e-5) } == true)
+    #expect(
+      runInProcess(["query", gensimFixture, "dog.n.01", "--parent"]).output.hasPrefix(
+        "canine.n.02\t3.258"))
   }
 
   @Test func missingParentPrintsNothingAndANote() {
@@ -127,7 +132,8 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
       .map { $0.dropFirst(3).prefix { $0 != "\"" } }
     #expect(
       members == [
-        "node", "norm", "parent", "child", "ancestors", "descendants", "nearest", "distance", "rank",
+        "node", "norm", "parent", "child", "ancestors", "descendants", "nearest", "distance",
+        "rank",
       ])
   }
 
@@ -135,7 +141,8 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
     let path = folder.write(
       "v.txt", "3 2\ntop 0.0 0.0\nsay\"hi\\ 0.5 0.0\nlow 0.0 -0.6\n")
     let result = runInProcess(["query", path, "top", "--child", "--json"])
-    #expect(result.output.contains("\n  \"child\": {\"node\": \"say\\\"hi\\\\\", \"distance\": 1.09861"))
+    #expect(
+      result.output.contains("\n  \"child\": {\"node\": \"say\\\"hi\\\\\", \"distance\": 1.09861"))
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
     let child = try #require(object["child"] as? [String: Any])

@@ -76,7 +76,9 @@ enum QueryCommand: Subcommand {
     }
     let vectors = try VectorsInput.read(path)
     let node = try vectors.index(of: arguments.positionals[1], in: path)
-    let otherForDistance = try arguments.string(distance).map { try vectors.index(of: $0, in: path) }
+    let otherForDistance = try arguments.string(distance).map {
+      try vectors.index(of: $0, in: path)
+    }
     let otherForRank = try arguments.string(rank).map { try vectors.index(of: $0, in: path) }
 
     let questions = [norm, parent, child, ancestors, descendants, nearest, distance, rank]
@@ -120,10 +122,13 @@ enum QueryCommand: Subcommand {
     func neighbor(_ neighbor: KeyedVectors.Neighbor?) -> JSONValue {
       guard let neighbor else { return .null }
       return .object([
-        ("node", .string(vectors.key(of: neighbor.index))), ("distance", .number(neighbor.distance)),
+        ("node", .string(vectors.key(of: neighbor.index))),
+        ("distance", .number(neighbor.distance)),
       ])
     }
-    func keys(_ indices: [Int]) -> JSONValue { .array(indices.map { .string(vectors.key(of: $0)) }) }
+    func keys(_ indices: [Int]) -> JSONValue {
+      .array(indices.map { .string(vectors.key(of: $0)) })
+    }
     var members: [(String, JSONValue)] = [("node", .string(vectors.key(of: node)))]
     for answer in answers {
       switch answer {
@@ -194,8 +199,10 @@ enum QueryCommand: Subcommand {
       case .parent(let found), .child(let found):
         let label: String
         if case .parent = answer { label = "closest parent" } else { label = "closest child" }
-        add(label, found.map { neighborRows([$0]) }
-          ?? ["(none: \(noneMessage(for: answer, node: node, vectors: vectors)))"])
+        add(
+          label,
+          found.map { neighborRows([$0]) }
+            ?? ["(none: \(noneMessage(for: answer, node: node, vectors: vectors)))"])
       case .ancestors(let chain): add("ancestors", chain.map { vectors.key(of: $0) })
       case .descendants(let chain): add("descendants", chain.map { vectors.key(of: $0) })
       case .nearest(let list): add("nearest", neighborRows(list))

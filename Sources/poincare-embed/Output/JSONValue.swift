@@ -30,7 +30,8 @@ enum JSONValue: Equatable {
     case .object(let members):
       if members.isEmpty { return "{}" }
       if members.allSatisfy(\.1.isScalar) {
-        return "{" + members.map { Self.quoted($0.0) + ": " + $0.1.rendered() }
+        return "{"
+          + members.map { Self.quoted($0.0) + ": " + $0.1.rendered() }
           .joined(separator: ", ") + "}"
       }
       return block(
