@@ -42,7 +42,9 @@ enum PoincareEmbedCommand {
   static let version = "0.1.0"
   static let abstract = "Learn Poincaré embeddings of hierarchies, compatible with gensim."
 
-  static let subcommands: [any Subcommand.Type] = [QueryCommand.self, PlotCommand.self]
+  static let subcommands: [any Subcommand.Type] = [
+    ExportCommand.self, QueryCommand.self, PlotCommand.self,
+  ]
 
   /// Runs the tool on `arguments` (without the program name).
   static func run(_ arguments: [String], console: Console) -> ExitStatus {
