@@ -93,10 +93,8 @@ public enum Word2VecFormat {
     else { return false }
     let rowEnd = bytes[keyEnd...].firstIndex(of: 0x0A) ?? bytes.endIndex
     let values = bytes[(keyEnd + 1)..<rowEnd]
-    return !values.isEmpty && values.allSatisfy { byte in
-      (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-        || Array(".+-eE \t\r".utf8).contains(byte)
-    }
+    let textBytes = Set("0123456789.+-eE \t\r".utf8)
+    return !values.isEmpty && values.allSatisfy { textBytes.contains($0) }
   }
 
   /// Parses the bytes of a vectors file.
