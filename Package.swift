@@ -14,8 +14,13 @@ let package = Package(
     .executableTarget(name: "poincare-embed", dependencies: ["PoincareEmbedding"]),
 
     // MARK: Unit test bundles
-    .testTarget(name: "PoincareEmbeddingTests", dependencies: ["PoincareEmbedding"]),
+    // Helpers both test bundles use: tolerances, temporary folders, the repository root.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    // Fixtures/ holds gensim's own test vectors (see Fixtures/README.md), read via Bundle.module.
+    .testTarget(
+      name: "PoincareEmbeddingTests", dependencies: ["PoincareEmbedding", "TestSupport"],
+      resources: [.copy("Fixtures")]),
     // Depending on the executable gives @testable access and guarantees the binary is built.
-    .testTarget(name: "PoincareEmbedCLITests", dependencies: ["poincare-embed"]),
+    .testTarget(name: "PoincareEmbedCLITests", dependencies: ["poincare-embed", "TestSupport"]),
   ]
 )

@@ -27,6 +27,7 @@ enum ExitStatus: Int32 {
     case TrainingError.tooFewNegatives: self = .usage
     case let error as Interrupted:
       self = error.signal == SIGTERM ? .terminated : .interrupted
+    case is UnknownNodeError: self = .dataError
     default: self = .failure
     }
   }
@@ -44,7 +45,10 @@ enum PoincareEmbedCommand {
   static let version = "0.1.0"
   static let abstract = "Learn Poincaré embeddings of hierarchies, compatible with gensim."
 
-  static let subcommands: [any Subcommand.Type] = [TrainCommand.self, ClosureCommand.self]
+  static let subcommands: [any Subcommand.Type] = [
+    TrainCommand.self, ClosureCommand.self, ExportCommand.self, QueryCommand.self,
+    PlotCommand.self,
+  ]
 
   /// Runs the tool on `arguments` (without the program name).
   static func run(_ arguments: [String], console: Console) -> ExitStatus {
@@ -116,15 +120,15 @@ enum PoincareEmbedCommand {
     return .usage
   }
 
-  /// Prints `Error: …` and, for input errors with a hint, `Hint: …` (an interruption prints
-  /// what was saved instead).
+  /// Prints `Error: …` and, for errors with a hint, `Hint: …` (an interruption prints what was
+  /// saved instead).
   static func report(_ error: Error, console: Console) {
     if let error = error as? Interrupted {
       console.printError(error.message)
       return
     }
     console.printError("Error: \(error)")
-    if let error = error as? InputError, let hint = error.hint {
+    if let hint = (error as? InputError)?.hint ?? (error as? UnknownNodeError)?.hint {
       console.printError("Hint: \(hint)")
     }
   }

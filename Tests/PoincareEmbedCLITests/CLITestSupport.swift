@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 @testable import poincare_embed
 
@@ -62,39 +63,4 @@ func runBinary(_ arguments: [String], standardInput: String? = nil) throws -> Co
     status: process.terminationStatus,
     output: String(decoding: outputData, as: UTF8.self),
     errors: String(decoding: errorData, as: UTF8.self))
-}
-
-/// The repository's root folder, found from this source file's location.
-let repositoryRoot: String = {
-  var url = URL(fileURLWithPath: #filePath)
-  for _ in 0..<3 { url.deleteLastPathComponent() }
-  return url.path
-}()
-
-/// A fresh temporary folder per test, removed when the value is dropped.
-final class TemporaryFolder {
-  let path: String
-
-  init() {
-    path = "\(FileManager.default.temporaryDirectory.path)/poincare-cli-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  }
-
-  deinit { try? FileManager.default.removeItem(atPath: path) }
-
-  /// Writes `contents` to `name` inside the folder and returns the full path.
-  @discardableResult
-  func write(_ name: String, _ contents: String) -> String {
-    let file = "\(path)/\(name)"
-    try! contents.write(toFile: file, atomically: false, encoding: .utf8)
-    return file
-  }
-
-  /// The full path of `name` inside the folder.
-  func file(_ name: String) -> String { "\(path)/\(name)" }
-
-  /// The names of the files in the folder, sorted.
-  var fileNames: [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
-  }
 }

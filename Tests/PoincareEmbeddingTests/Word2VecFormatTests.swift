@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import PoincareEmbedding
@@ -61,6 +62,25 @@ import Testing
     }
     #expect(error.location == .line(line))
     #expect(error.description.contains(expected), "\(error)")
+  }
+
+  @Test func aTextRowOutsideTheBallIsReportedNotReadAsBinary() throws {
+    // "a 0.9 0.9\n" is also a valid binary row of dimension 2 (8 bytes of ASCII digits).
+    let path = folder.write("outside.txt", "1 2\na 0.9 0.9\n")
+    let error = try #require(throws: InputError.self) { try Word2VecFormat.read(path) }
+    #expect(error.location == .line(2))
+    #expect(error.description.contains("outside the Poincaré ball"))
+  }
+
+  @Test func binaryIsRecognisedWithoutTheBinExtension() throws {
+    let path = folder.file("v.vec")
+    try Word2VecFormat.write(sample(), to: path, encoding: .binary)
+    #expect(try Word2VecFormat.read(path).vocabulary.names == ["b", "c", "a"])
+    let fixture = try fixturePath("poincare_vectors.bin")
+    let gensimBytes = try Data(contentsOf: URL(fileURLWithPath: fixture))
+    let copy = folder.write("gensim.vectors", bytes: [UInt8](gensimBytes))
+    let gensim = try Word2VecFormat.read(fixture)
+    #expect(try Word2VecFormat.read(copy).values == gensim.values)
   }
 
   @Test func truncatedBinaryIsLocated() throws {

@@ -80,6 +80,34 @@ public enum PoincareBall {
     }
   }
 
+  /// The Poincaré distances from one point to each of `count` consecutive rows.
+  ///
+  /// `result[i] = d(u, rows[i])`, with ‖u‖² computed once. Matches gensim's
+  /// `PoincareKeyedVectors.vector_distance_batch`, except that it never returns NaN.
+  /// - Parameters:
+  ///   - u: the point, `dimension` coordinates.
+  ///   - rows: `count × dimension` coordinates, row-major.
+  ///   - result: room for `count` distances.
+  /// - Complexity: O(count × dimension).
+  public static func distances(
+    from u: UnsafePointer<Double>, toRows rows: UnsafePointer<Double>, count: Int,
+    dimension: Int, into result: UnsafeMutablePointer<Double>
+  ) {
+    var uu = 0.0
+    for index in 0..<dimension { uu += u[index] * u[index] }
+    for row in 0..<count {
+      let v = rows + row * dimension
+      var vv = 0.0
+      var squaredDistance = 0.0
+      for index in 0..<dimension {
+        let b = v[index]
+        vv += b * b
+        squaredDistance += (u[index] - b) * (u[index] - b)
+      }
+      result[row] = distance(squaredNormU: uu, squaredNormV: vv, squaredDistance: squaredDistance)
+    }
+  }
+
   /// Pulls a row back inside the ball exactly as gensim's `_clip_vectors` does.
   ///
   /// When ‖x‖ ≥ 1 − ε: rescale x to norm 1 − ε, then subtract ε·sign(xᵢ) from every coordinate

@@ -86,3 +86,36 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable, Equa
 
   public var description: String { message }
 }
+
+/// A node name asked for that a vectors file does not contain.
+///
+/// The description reads `path: no node named 'x' (among N nodes)`; `hint` suggests close names
+/// when there are any.
+public struct UnknownNodeError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The name asked for.
+  public var key: String
+  /// The vectors file searched, when known.
+  public var path: String?
+  /// How many nodes were searched.
+  public var nodeCount: Int
+  /// Existing names close to `key`, best first.
+  public var suggestions: [String]
+
+  public init(key: String, path: String? = nil, nodeCount: Int, suggestions: [String] = []) {
+    self.key = key
+    self.path = path
+    self.nodeCount = nodeCount
+    self.suggestions = suggestions
+  }
+
+  public var description: String {
+    let message = "no node named '\(key)' (among \(nodeCount) nodes)"
+    return path.map { "\($0): \(message)" } ?? message
+  }
+
+  /// `did you mean 'a', 'b'?`, or nil without suggestions.
+  public var hint: String? {
+    suggestions.isEmpty
+      ? nil : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "?"
+  }
+}

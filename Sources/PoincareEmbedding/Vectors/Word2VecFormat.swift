@@ -75,10 +75,26 @@ public enum Word2VecFormat {
       return try parse(bytes, path: path, encoding: .text)
     } catch let textError {
       guard case .line(let line) = textError.location, line <= 2,
+        !firstRowLooksLikeText(bytes),
         let vectors = try? parse(bytes, path: path, encoding: .binary)
       else { throw textError }
       return vectors
     }
+  }
+
+  /// Whether the first row after the header has text values: after its key, only the bytes of
+  /// decimal numbers and spaces up to the line's end. A text file whose first row breaks a rule
+  /// (a norm ≥ 1, say) must be reported, not re-read as binary: the binary reader would take its
+  /// digits for float32 bytes. Binary float bytes fit this set with odds of about (17/256)⁴ a
+  /// value.
+  private static func firstRowLooksLikeText(_ bytes: [UInt8]) -> Bool {
+    guard let headerEnd = bytes.firstIndex(of: 0x0A),
+      let keyEnd = bytes[(headerEnd + 1)...].firstIndex(of: UInt8(ascii: " "))
+    else { return false }
+    let rowEnd = bytes[keyEnd...].firstIndex(of: 0x0A) ?? bytes.endIndex
+    let values = bytes[(keyEnd + 1)..<rowEnd]
+    let textBytes = Set("0123456789.+-eE \t\r".utf8)
+    return !values.isEmpty && values.allSatisfy { textBytes.contains($0) }
   }
 
   /// Parses the bytes of a vectors file.
