@@ -18,15 +18,17 @@ import Testing
 
         Reads <input> and writes the same nodes and coordinates to --output, atomically:
         an existing file is replaced only once the new one is complete. Rows come in the
-        order of gensim's save_word2vec_format, which for a vectors file is the order
-        they are in. The TSV layout suits spreadsheets, pandas and TensorBoard's
-        Embedding Projector (cut -f 2- gives its vectors file, cut -f 1 its labels).
+        order of gensim's save_word2vec_format: descending count, which for a vectors
+        file is the order they are in, and for a checkpoint the counts of the training
+        relations. The TSV layout suits spreadsheets, pandas and TensorBoard's Embedding
+        Projector (cut -f 2- gives its vectors file, cut -f 1 its labels).
 
         USAGE: poincare-embed export <input> [--output <file>] [--format <format>]
 
         ARGUMENTS:
-          <input>                 Vectors file: word2vec text or binary, as gensim's
-                                  save_word2vec_format writes.
+          <input>                 Vectors file (word2vec text or binary, as gensim's
+                                  save_word2vec_format writes) or a checkpoint written
+                                  by train --checkpoint.
 
         OPTIONS:
           -o, --output <file>     Where to write (required; - for standard output).

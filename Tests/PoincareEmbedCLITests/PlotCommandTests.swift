@@ -51,8 +51,9 @@ import Testing
         USAGE: poincare-embed plot <vectors> [<options>]
 
         ARGUMENTS:
-          <vectors>               Vectors file: word2vec text or binary, as gensim's
-                                  save_word2vec_format writes.
+          <vectors>               Vectors file (word2vec text or binary, as gensim's
+                                  save_word2vec_format writes) or a checkpoint written
+                                  by train --checkpoint.
 
         OPTIONS:
           -o, --output <file>     Where to write the SVG picture (required; - for

@@ -28,8 +28,9 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
         USAGE: poincare-embed query <vectors> <node> [<options>]
 
         ARGUMENTS:
-          <vectors>               Vectors file: word2vec text or binary, as gensim's
-                                  save_word2vec_format writes.
+          <vectors>               Vectors file (word2vec text or binary, as gensim's
+                                  save_word2vec_format writes) or a checkpoint written
+                                  by train --checkpoint.
           <node>                  The node to ask about.
 
         OPTIONS:

@@ -167,4 +167,19 @@ import TestSupport
     let expected = try String(contentsOfFile: folder.file("whole.txt"), encoding: .utf8)
     #expect(try String(contentsOfFile: folder.file("rest.txt"), encoding: .utf8) == expected)
   }
+
+  @Test func aCheckpointExportsToTheSameFileTrainingWrote() throws {
+    let checkpoint = folder.file("ck.bin")
+    let trained = runInProcess([
+      "train", toy, "-o", folder.file("trained.txt"), "--dimension", "3", "--negatives", "4",
+      "--epochs", "2", "--burn-in", "1", "--threads", "1", "-q", "--checkpoint", checkpoint,
+    ])
+    #expect(trained.status == 0, "\(trained.errors)")
+    let exported = runInProcess(["export", checkpoint, "-o", folder.file("exported.txt")])
+    #expect(exported.status == 0, "\(exported.errors)")
+    let expected = try String(contentsOfFile: folder.file("trained.txt"), encoding: .utf8)
+    #expect(try String(contentsOfFile: folder.file("exported.txt"), encoding: .utf8) == expected)
+    let query = runInProcess(["query", checkpoint, "dog", "--norm"])
+    #expect(query.status == 0 && !query.output.isEmpty, "\(query.errors)")
+  }
 }

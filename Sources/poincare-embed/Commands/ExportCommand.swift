@@ -1,6 +1,7 @@
 import PoincareEmbedding
 
-/// `poincare-embed export <input> -o <out>`: rewrites an embedding in another file format.
+/// `poincare-embed export <input> -o <out>`: rewrites an embedding (or a checkpoint's) in another
+/// file format.
 enum ExportCommand: Subcommand {
   /// The formats `export` writes.
   enum Format: String, CaseIterable {
@@ -44,14 +45,16 @@ enum ExportCommand: Subcommand {
     discussion: """
       Reads <input> and writes the same nodes and coordinates to --output, atomically: an \
       existing file is replaced only once the new one is complete. Rows come in the order of \
-      gensim's save_word2vec_format, which for a vectors file is the order they are in. The \
+      gensim's save_word2vec_format: descending count, which for a vectors file is the order \
+      they are in, and for a checkpoint the counts of the training relations. The \
       TSV layout suits spreadsheets, pandas and TensorBoard's Embedding Projector \
       (cut -f 2- gives its vectors file, cut -f 1 its labels).
       """,
     arguments: [
       ArgumentSpec(
         name: "input",
-        help: "Vectors file: word2vec text or binary, as gensim's save_word2vec_format writes.")
+        help: "Vectors file (word2vec text or binary, as gensim's save_word2vec_format "
+          + "writes) or a checkpoint written by train --checkpoint.")
     ],
     options: [output, format])
 

@@ -35,7 +35,8 @@ enum PlotCommand: Subcommand {
     arguments: [
       ArgumentSpec(
         name: "vectors",
-        help: "Vectors file: word2vec text or binary, as gensim's save_word2vec_format writes.")
+        help: "Vectors file (word2vec text or binary, as gensim's save_word2vec_format "
+          + "writes) or a checkpoint written by train --checkpoint.")
     ],
     options: [output, relations, labels, size])
 

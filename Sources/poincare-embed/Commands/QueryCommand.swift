@@ -47,7 +47,8 @@ enum QueryCommand: Subcommand {
     arguments: [
       ArgumentSpec(
         name: "vectors",
-        help: "Vectors file: word2vec text or binary, as gensim's save_word2vec_format writes."),
+        help: "Vectors file (word2vec text or binary, as gensim's save_word2vec_format "
+          + "writes) or a checkpoint written by train --checkpoint."),
       ArgumentSpec(name: "node", help: "The node to ask about."),
     ],
     options: [norm, parent, child, ancestors, descendants, nearest, distance, rank, json])
