@@ -8,17 +8,17 @@ private func sampleNegatives(
   _ relations: Relations, for u: Int, negatives: Int, draws: Int, seed: UInt64
 ) -> [[NodeID]] {
   let graph = RelationGraph(relations)
-  let alias = AliasTable(counts: relations.vocabulary.counts)
+  let alias = AliasTable(.counts, counts: relations.vocabulary.counts)
   var random = RandomSource(seed: seed)
   var result: [[NodeID]] = []
-  alias.entries.withUnsafeBufferPointer { entries in
+  alias.withView { distribution in
     graph.offsets.withUnsafeBufferPointer { offsets in
       graph.targets.withUnsafeBufferPointer { targets in
         relations.vocabulary.counts.withUnsafeBufferPointer { counts in
           let marks = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 2 * counts.count)
           defer { marks.deallocate() }
           var sampler = NegativeSampler(
-            alias: entries, aliasTotal: alias.total, offsets: offsets, targets: targets, counts: counts,
+            distribution: distribution, offsets: offsets, targets: targets,
             negativeCount: negatives, marks: marks)
           defer { sampler.deallocate() }
           var output = [NodeID](repeating: -1, count: negatives)
@@ -116,5 +116,74 @@ private func sampleNegatives(
       try PoincareTrainer(relations: relations, configuration: configuration)
     }
     #expect(error == .tooFewNegatives(node: "a", available: 2, requested: 10))
+  }
+}
+
+@Suite struct AliasTableTests {
+  @Test func probabilitiesAreExactlyTheWeightShares() {
+    // Exact in integer arithmetic: bucket shares must add up to weight/total for every node.
+    var random = RandomSource(seed: 4)
+    for size in [1, 2, 7, 100, 1_000] {
+      let weights = (0..<size).map { _ in random.bounded(50) + (random.bounded(3) == 0 ? 1_000 : 0) }
+      guard weights.reduce(0, +) > 0 else { continue }
+      let table = AliasTable(weights: weights)
+      let total = Double(weights.reduce(0, +))
+      for node in 0..<size {
+        #expect(
+          isClose(table.probability(of: node), Double(weights[node]) / total, relative: 1e-12,
+            absolute: 1e-15), "size \(size) node \(node)")
+      }
+    }
+  }
+
+  @Test func distributionsFromCounts() {
+    let counts = [1, 4, 9, 16]
+    #expect(AliasTable(.counts, counts: counts).weights == counts)
+    #expect(AliasTable(.uniform, counts: counts).weights == [1, 1, 1, 1])
+    let rooted = AliasTable(.countsPower(0.5), counts: counts).weights.map(Double.init)
+    // √counts = 1, 2, 3, 4 up to the integer scaling (2³⁰ in all).
+    #expect(isClose(rooted[3] / rooted[0], 4, relative: 1e-8))
+    #expect(isClose(rooted[2] / rooted[1], 1.5, relative: 1e-8))
+  }
+
+  @Test func uniformNegativesIgnoreCounts() {
+    // With uniform sampling the heavy node "a" is drawn no more often than any other.
+    let relations = Relations([("u", "p")] + (0..<300).map { ("x\($0)", "a") })
+    let graph = RelationGraph(relations)
+    let table = AliasTable(.uniform, counts: relations.vocabulary.counts)
+    var random = RandomSource(seed: 8)
+    var heavy = 0
+    let draws = 20_000
+    table.withView { distribution in
+      graph.offsets.withUnsafeBufferPointer { offsets in
+        graph.targets.withUnsafeBufferPointer { targets in
+          let marks = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 2 * relations.nodeCount)
+          defer { marks.deallocate() }
+          var sampler = NegativeSampler(
+            distribution: distribution, offsets: offsets, targets: targets, negativeCount: 1,
+            marks: marks)
+          defer { sampler.deallocate() }
+          var output: NodeID = 0
+          let a = NodeID(relations.vocabulary.index(of: "a")!)
+          for _ in 0..<draws {
+            sampler.sample(for: 0, into: &output, random: &random)
+            if output == a { heavy += 1 }
+          }
+        }
+      }
+    }
+    // 302 candidates (all but p): expected 20,000/302 ≈ 66; counts would give ~50%.
+    #expect(heavy > 30 && heavy < 120, "\(heavy)")
+  }
+}
+
+@Suite struct LearningRateScheduleTests {
+  @Test func linearDecreasesToRateOverEpochs() {
+    var configuration = TrainingConfiguration()
+    configuration.learningRate = 1.0
+    configuration.epochs = 4
+    #expect((0..<4).map { configuration.learningRate(epoch: $0) } == [1, 1, 1, 1])
+    configuration.learningRateSchedule = .linear
+    #expect((0..<4).map { configuration.learningRate(epoch: $0) } == [1, 0.75, 0.5, 0.25])
   }
 }

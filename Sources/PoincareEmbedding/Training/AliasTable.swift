@@ -1,24 +1,32 @@
-/// Draws nodes with probability exactly proportional to integer counts in O(1) (Walker's alias
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Draws nodes with probability exactly proportional to integer weights in O(1) (Walker's alias
 /// method, built with Vose's algorithm in integer arithmetic, so no probability is rounded).
 ///
 /// Each of the n buckets holds a threshold and an alias in one 64-bit entry: draw a bucket i
 /// uniformly and r uniformly in `0..<total`; the node is i when r < threshold(i), else alias(i).
-/// Bucket i then yields node x with probability (n·count(x)/total)/n summed over its buckets,
-/// which is count(x)/total exactly. One entry per node keeps the table small enough to stay in
+/// Bucket i then yields node x with probability (n·weight(x)/total)/n summed over its buckets,
+/// which is weight(x)/total exactly. One entry per node keeps the table small enough to stay in
 /// cache, unlike a cumulative table searched per draw or a table with one slot per count unit.
 struct AliasTable: Sendable {
   /// Per bucket: threshold in the high 32 bits, alias in the low 32 bits.
   let entries: [UInt64]
-  /// Σ counts: the range of the second uniform draw.
+  /// The weight of each node.
+  let weights: [Int]
+  /// Σ weights: the range of the second uniform draw.
   let total: UInt64
 
-  /// - Precondition: every count ≥ 0, some count > 0, and Σ counts < 2³².
-  init(counts: [Int]) {
-    let total = counts.reduce(0, +)
-    precondition(total > 0 && total < Int(UInt32.max), "counts must sum to 1..<2^32")
-    let nodeCount = counts.count
-    // Scaled weights: node x fills n·count(x) units of buckets holding `total` units each.
-    var weights = counts.map { $0 * nodeCount }
+  /// - Precondition: every weight ≥ 0, some weight > 0, and Σ weights < 2³².
+  init(weights nodeWeights: [Int]) {
+    let total = nodeWeights.reduce(0, +)
+    precondition(total > 0 && total < Int(UInt32.max), "weights must sum to 1..<2^32")
+    let nodeCount = nodeWeights.count
+    // Scaled weights: node x fills n·weight(x) units of buckets holding `total` units each.
+    var weights = nodeWeights.map { $0 * nodeCount }
     var entries = [UInt64](repeating: 0, count: nodeCount)
     var small: [Int] = []
     var large: [Int] = []
@@ -38,7 +46,32 @@ struct AliasTable: Sendable {
       entries[node] = UInt64(total) << 32 | UInt64(node)
     }
     self.entries = entries
+    self.weights = nodeWeights
     self.total = UInt64(total)
+  }
+
+  /// The table of a negative distribution over nodes with the given gensim counts.
+  init(_ distribution: NegativeDistribution, counts: [Int]) {
+    switch distribution {
+    case .counts:
+      self.init(weights: counts)
+    case .uniform:
+      self.init(weights: [Int](repeating: 1, count: counts.count))
+    case .countsPower(let power):
+      // count^p scaled so the weights sum to about 2³⁰; every node keeps weight ≥ 1.
+      let raised = counts.map { pow(Double($0), power) }
+      let scale = Double(1 << 30) / raised.reduce(0, +)
+      self.init(weights: raised.map { max(1, Int(($0 * scale).rounded())) })
+    }
+  }
+
+  /// A view for the sampler, valid while the table is alive and `body` runs.
+  func withView<R>(_ body: (AliasView) throws -> R) rethrows -> R {
+    try entries.withUnsafeBufferPointer { entries in
+      try weights.withUnsafeBufferPointer { weights in
+        try body(AliasView(entries: entries.baseAddress!, weights: weights.baseAddress!, total: total))
+      }
+    }
   }
 
   /// The probability of drawing `node`: its share of the buckets' units, over `total`.
@@ -52,4 +85,11 @@ struct AliasTable: Sendable {
     }
     return Double(units) / Double(Int(total) * nodeCount)
   }
+}
+
+/// An alias table seen through raw pointers, as the sampler reads it.
+struct AliasView: @unchecked Sendable {
+  let entries: UnsafePointer<UInt64>
+  let weights: UnsafePointer<Int>
+  let total: UInt64
 }

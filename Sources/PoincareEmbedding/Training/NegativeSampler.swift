@@ -11,13 +11,13 @@
 ///   count independently, keeps the first occurrence of each new node, and repeats with the
 ///   chosen nodes removed.
 ///
-/// Count-proportional draws come from an `AliasTable`.
+/// Draws come from an `AliasTable`: gensim's counts by default, or another distribution
+/// (`NegativeDistribution`) with the same exclusions.
 struct NegativeSampler {
-  let alias: UnsafePointer<UInt64>
-  let aliasTotal: UInt64
+  /// The distribution drawn from; set per round with `use(_:)`.
+  private var distribution: AliasView
   let offsets: UnsafePointer<Int>
   let targets: UnsafePointer<NodeID>
-  let counts: UnsafePointer<Int>
   let nodeCount: Int
   let negativeCount: Int
   /// Per-worker marks: `excluded[x] == exclusionMark` means x may not be drawn now.
@@ -37,28 +37,31 @@ struct NegativeSampler {
   private static let restartLimit = 1000
 
   init(
-    alias: UnsafeBufferPointer<UInt64>, aliasTotal: UInt64, offsets: UnsafeBufferPointer<Int>,
-    targets: UnsafeBufferPointer<NodeID>, counts: UnsafeBufferPointer<Int>, negativeCount: Int,
+    distribution: AliasView, offsets: UnsafeBufferPointer<Int>,
+    targets: UnsafeBufferPointer<NodeID>, negativeCount: Int,
     marks: UnsafeMutableBufferPointer<UInt32>
   ) {
-    precondition(marks.count >= 2 * counts.count && alias.count == counts.count)
-    self.alias = alias.baseAddress!
-    self.aliasTotal = aliasTotal
+    let nodeCount = offsets.count - 1
+    precondition(marks.count >= 2 * nodeCount)
+    self.distribution = distribution
     self.offsets = offsets.baseAddress!
     self.targets = targets.baseAddress ?? UnsafePointer(bitPattern: 8)!
-    self.counts = counts.baseAddress!
-    self.nodeCount = counts.count
+    self.nodeCount = nodeCount
     self.negativeCount = negativeCount
     marks.initialize(repeating: 0)
     self.excluded = marks.baseAddress!
-    self.seen = marks.baseAddress! + counts.count
+    self.seen = marks.baseAddress! + nodeCount
     self.draws = .allocate(capacity: Self.bufferCapacity)
     self.drawIndex = Self.bufferCapacity
   }
 
-  /// Discards pre-drawn candidates, so that draws after this depend only on the generator
-  /// passed next (each round's generator is derived from its coordinates; see `TrainingEngine`).
-  mutating func discardDraws() { drawIndex = Self.bufferCapacity }
+  /// Draws from `distribution` from now on, discarding pre-drawn candidates, so that draws
+  /// after this depend only on the generator passed next (each round's generator is derived from
+  /// its coordinates; see `TrainingEngine`).
+  mutating func use(_ distribution: AliasView) {
+    self.distribution = distribution
+    drawIndex = Self.bufferCapacity
+  }
 
   /// Frees the draw buffer; the sampler must not be used afterwards.
   func deallocate() { draws.deallocate() }
@@ -134,10 +137,12 @@ struct NegativeSampler {
   private mutating func nextDraw(_ random: inout RandomSource) -> NodeID {
     if drawIndex == Self.bufferCapacity {
       let nodeCount = UInt64(self.nodeCount)
+      let entries = distribution.entries
+      let total = distribution.total
       for index in 0..<Self.bufferCapacity {
         let bucket = random.bounded(nodeCount)
-        let entry = alias[Int(bucket)]
-        let units = random.bounded(aliasTotal)
+        let entry = entries[Int(bucket)]
+        let units = random.bounded(total)
         draws[index] = NodeID(truncatingIfNeeded: units < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
       }
       drawIndex = 0
@@ -146,14 +151,15 @@ struct NegativeSampler {
     return draws[drawIndex]
   }
 
-  /// The exact fallback when nearly all the count mass is excluded: an explicit cumulative scan.
+  /// The exact fallback when nearly all the weight is excluded: an explicit cumulative scan.
   private func drawFromTable(_ random: inout RandomSource) -> NodeID {
+    let weights = distribution.weights
     var total = 0
-    for node in 0..<nodeCount where excluded[node] != exclusionMark { total += counts[node] }
+    for node in 0..<nodeCount where excluded[node] != exclusionMark { total += weights[node] }
     var target = random.bounded(total)
     for node in 0..<nodeCount where excluded[node] != exclusionMark {
-      if target < counts[node] { return NodeID(node) }
-      target -= counts[node]
+      if target < weights[node] { return NodeID(node) }
+      target -= weights[node]
     }
     preconditionFailure("no candidate negatives left")
   }

@@ -69,8 +69,9 @@ public final class PoincareTrainer {
 
   /// Relations per round: a multiple of the batch size, so rounds never split a batch.
   public let roundLength: Int
-  /// Count-proportional negative draws.
-  let alias: AliasTable
+  /// Negative draws after and during burn-in.
+  let trainingNegatives: AliasTable
+  let burnInNegatives: AliasTable
   /// The current epoch's relations in shuffled order.
   private var epochPairs: [NodeID] = []
 
@@ -107,7 +108,11 @@ public final class PoincareTrainer {
     self.table = table
     self.position = position
     self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
-    self.alias = AliasTable(counts: relations.vocabulary.counts)
+    let counts = relations.vocabulary.counts
+    self.trainingNegatives = AliasTable(configuration.negativeDistribution, counts: counts)
+    self.burnInNegatives =
+      configuration.burnInNegativeDistribution == configuration.negativeDistribution
+      ? trainingNegatives : AliasTable(configuration.burnInNegativeDistribution, counts: counts)
     try checkNegativeCandidates()
   }
 
@@ -164,7 +169,9 @@ public final class PoincareTrainer {
     var lastReport = epochStarted
     let epochIndex = position.globalEpoch
     let learningRate =
-      phase == .burnIn ? configuration.burnInLearningRate : configuration.learningRate
+      phase == .burnIn
+      ? configuration.burnInLearningRate : configuration.learningRate(epoch: position.epochs)
+    let negatives = phase == .burnIn ? engine.burnInNegatives : engine.trainingNegatives
     shufflePairs(epoch: epochIndex)
     let relationCount = relations.count
     let roundCount = (relationCount + roundLength - 1) / roundLength
@@ -190,7 +197,8 @@ public final class PoincareTrainer {
       let roundTotals = epochPairs.withUnsafeBufferPointer { pairs in
         engine.trainRound(
           UnsafeBufferPointer(rebasing: pairs[(2 * start)..<(2 * end)]), table: &table,
-          learningRate: learningRate, seed: configuration.seed, epoch: epochIndex,
+          learningRate: learningRate, distribution: negatives, seed: configuration.seed,
+          epoch: epochIndex,
           round: position.round)
       }
       if roundTotals.sawNonFiniteValue {
@@ -230,14 +238,15 @@ public final class PoincareTrainer {
   }
 
   private func withEngine<R>(_ body: (inout TrainingEngine) throws -> R) throws -> R {
-    try alias.entries.withUnsafeBufferPointer { entries in
-      try graph.offsets.withUnsafeBufferPointer { offsets in
-        try graph.targets.withUnsafeBufferPointer { targets in
-          try relations.vocabulary.counts.withUnsafeBufferPointer { counts in
+    try trainingNegatives.withView { trainingNegatives in
+      try burnInNegatives.withView { burnInNegatives in
+        try graph.offsets.withUnsafeBufferPointer { offsets in
+          try graph.targets.withUnsafeBufferPointer { targets in
             let data = TrainingData(
-              alias: entries, aliasTotal: alias.total, offsets: offsets, targets: targets,
-              counts: counts)
-            var engine = TrainingEngine(data: data, configuration: configuration)
+              offsets: offsets, targets: targets, distribution: trainingNegatives)
+            var engine = TrainingEngine(
+              data: data, configuration: configuration, trainingNegatives: trainingNegatives,
+              burnInNegatives: burnInNegatives)
             return try body(&engine)
           }
         }
@@ -256,21 +265,18 @@ public final class PoincareTrainer {
   ) -> Double? {
     let nodeCount = table.count / configuration.dimension
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
-    let counts = [Int](repeating: 1, count: nodeCount)
-    let alias = AliasTable(counts: counts)
-    return alias.entries.withUnsafeBufferPointer { entries in
+    let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
+    return uniform.withView { distribution in
       offsets.withUnsafeBufferPointer { offsets in
-        counts.withUnsafeBufferPointer { counts in
-          let data = TrainingData(
-            alias: entries, aliasTotal: alias.total, offsets: offsets,
-            targets: UnsafeBufferPointer(start: nil, count: 0), counts: counts)
-          var worker = TrainingWorker(data: data, configuration: configuration)
-          return table.withUnsafeMutableBufferPointer { buffer in
-            let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
-            let (loss, isFinite) = worker.trainBatch(
-              relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
-            return isFinite ? loss : nil
-          }
+        let data = TrainingData(
+          offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
+          distribution: distribution)
+        var worker = TrainingWorker(data: data, configuration: configuration)
+        return table.withUnsafeMutableBufferPointer { buffer in
+          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
+          let (loss, isFinite) = worker.trainBatch(
+            relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
+          return isFinite ? loss : nil
         }
       }
     }

@@ -41,6 +41,15 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   /// Worker threads; 1 reproduces a run bit for bit.
   public var threadCount = 1
 
+  // MARK: Beyond gensim (defaults reproduce gensim)
+
+  /// How negatives are drawn after burn-in. gensim: in proportion to counts.
+  public var negativeDistribution = NegativeDistribution.counts
+  /// How negatives are drawn during burn-in. gensim: in proportion to counts.
+  public var burnInNegativeDistribution = NegativeDistribution.counts
+  /// How the learning rate changes over the training epochs. gensim: constant.
+  public var learningRateSchedule = LearningRateSchedule.constant
+
   public init() {}
 
   /// Checks every value, naming the command-line flag of the first one out of range.
@@ -72,5 +81,65 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
         + "|bound|·√dimension < 1 − epsilon (got ±\(bound) at dimension \(dimension))")
     try require(threadCount >= 1, "--threads must be at least 1 (got \(threadCount))")
     try require(threadCount <= 256, "--threads must be at most 256 (got \(threadCount))")
+    for (distribution, flag) in [
+      (negativeDistribution, "--negative-sampling"),
+      (burnInNegativeDistribution, "--burn-in-negative-sampling"),
+    ] {
+      if case .countsPower(let power) = distribution {
+        try require(
+          power.isFinite && power >= 0 && power <= 4,
+          "\(flag) power must be between 0 and 4 (got \(power))")
+      }
+    }
   }
+
+  /// The learning rate of a training-phase epoch (0-based `epoch` of `epochs`).
+  public func learningRate(epoch: Int) -> Double {
+    switch learningRateSchedule {
+    case .constant:
+      return learningRate
+    case .linear:
+      // From the full rate down to 1/epochs of it over the phase: never zero, as word2vec's floor.
+      return learningRate * Double(max(epochs - epoch, 1)) / Double(max(epochs, 1))
+    }
+  }
+}
+
+/// The distribution negatives are drawn from (before excluding the child's parents).
+public enum NegativeDistribution: Sendable, Equatable, Codable, CustomStringConvertible {
+  /// In proportion to gensim's counts (occurrences in the relations): gensim's choice.
+  case counts
+  /// Every node equally: facebookresearch's choice after burn-in.
+  case uniform
+  /// In proportion to count^power, e.g. word2vec's 0.75.
+  case countsPower(Double)
+
+  /// Parses `counts`, `uniform` or `counts^P`.
+  public init?(_ text: String) {
+    switch text {
+    case "counts": self = .counts
+    case "uniform": self = .uniform
+    default:
+      guard text.hasPrefix("counts^"), let power = Double(text.dropFirst("counts^".count)) else {
+        return nil
+      }
+      self = .countsPower(power)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .counts: return "counts"
+    case .uniform: return "uniform"
+    case .countsPower(let power): return "counts^\(power)"
+    }
+  }
+}
+
+/// How the learning rate evolves over the training epochs (burn-in keeps its own constant rate).
+public enum LearningRateSchedule: String, Sendable, Equatable, Codable, CaseIterable {
+  /// gensim's: the same rate every epoch.
+  case constant
+  /// Decreasing linearly from the rate to rate/epochs in the last epoch.
+  case linear
 }

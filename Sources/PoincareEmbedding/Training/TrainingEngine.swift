@@ -13,13 +13,21 @@ struct TrainingEngine: ~Copyable {
   let dimension: Int
   let epsilon: Double
   let batchSize: Int
+  /// The negative distributions of the two phases.
+  let trainingNegatives: AliasView
+  let burnInNegatives: AliasView
   private let workers: UnsafeMutablePointer<TrainingWorker>
   /// Replicas 1..<T followed by the round's starting snapshot; empty for one thread.
   private let copies: UnsafeMutablePointer<Double>?
   private var copiesAreCurrent = false
   private let elementCount: Int
 
-  init(data: TrainingData, configuration: TrainingConfiguration) {
+  init(
+    data: TrainingData, configuration: TrainingConfiguration, trainingNegatives: AliasView,
+    burnInNegatives: AliasView
+  ) {
+    self.trainingNegatives = trainingNegatives
+    self.burnInNegatives = burnInNegatives
     threadCount = configuration.threadCount
     dimension = configuration.dimension
     epsilon = configuration.epsilon
@@ -28,7 +36,7 @@ struct TrainingEngine: ~Copyable {
     for index in 0..<threadCount {
       (workers + index).initialize(to: TrainingWorker(data: data, configuration: configuration))
     }
-    elementCount = data.counts.count * configuration.dimension
+    elementCount = (data.offsets.count - 1) * configuration.dimension
     copies = threadCount > 1 ? .allocate(capacity: threadCount * elementCount) : nil
   }
 
@@ -42,7 +50,7 @@ struct TrainingEngine: ~Copyable {
   /// all workers.
   mutating func trainRound(
     _ round: UnsafeBufferPointer<NodeID>, table: inout [Double], learningRate: Double,
-    seed: UInt64, epoch: Int, round roundIndex: Int
+    distribution: AliasView, seed: UInt64, epoch: Int, round roundIndex: Int
   ) -> BatchTotals {
     if threadCount == 1 {
       var random = RandomSource(
@@ -51,8 +59,8 @@ struct TrainingEngine: ~Copyable {
       table.withUnsafeMutableBufferPointer { buffer in
         let rows = SharedRows(base: buffer.baseAddress!, dimension: dimension)
         workers[0].train(
-          pairs: round, rows: rows, learningRate: learningRate, random: &random,
-          totals: &totals, shouldStop: { false })
+          pairs: round, rows: rows, learningRate: learningRate, distribution: distribution,
+          random: &random, totals: &totals, shouldStop: { false })
       }
       return totals
     }
@@ -83,8 +91,8 @@ struct TrainingEngine: ~Copyable {
           UInt64(worker))
         shared.workers[worker].train(
           pairs: UnsafeBufferPointer(rebasing: pairs.buffer[(2 * start)..<(2 * end)]),
-          rows: shared.rows(of: worker), learningRate: learningRate, random: &random,
-          totals: &totalsView.pointer[worker], shouldStop: { false })
+          rows: shared.rows(of: worker), learningRate: learningRate, distribution: distribution,
+          random: &random, totals: &totalsView.pointer[worker], shouldStop: { false })
       }
       let epsilon = self.epsilon
       DispatchQueue.concurrentPerform(iterations: threadCount) { worker in

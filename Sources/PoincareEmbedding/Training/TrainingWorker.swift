@@ -26,11 +26,11 @@ struct SharedRows: @unchecked Sendable {
 
 /// Read-only training data seen through raw pointers, valid while the trainer holds them.
 struct TrainingData: @unchecked Sendable {
-  let alias: UnsafeBufferPointer<UInt64>
-  let aliasTotal: UInt64
+  /// Distinct out-neighbours per node (`RelationGraph`'s CSR arrays).
   let offsets: UnsafeBufferPointer<Int>
   let targets: UnsafeBufferPointer<NodeID>
-  let counts: UnsafeBufferPointer<Int>
+  /// The negative distribution workers start with.
+  let distribution: AliasView
 }
 
 /// The outcome of training some batches: the summed softmax loss and the number of batches.
@@ -76,9 +76,9 @@ struct TrainingWorker: ~Copyable {
     updates = .allocate(capacity: batchSize * (1 + slots) * dimension)
     slotValues = .allocate(capacity: 5 * slots)
     norms = .allocate(capacity: batchSize * slots)
-    marks = .allocate(capacity: 2 * data.counts.count)
+    marks = .allocate(capacity: 2 * (data.offsets.count - 1))
     sampler = NegativeSampler(
-      alias: data.alias, aliasTotal: data.aliasTotal, offsets: data.offsets, targets: data.targets, counts: data.counts,
+      distribution: data.distribution, offsets: data.offsets, targets: data.targets,
       negativeCount: negativeCount, marks: marks)
   }
 
@@ -93,16 +93,17 @@ struct TrainingWorker: ~Copyable {
   }
 
   /// Trains on interleaved `(child, parent)` pairs in batches of consecutive relations,
-  /// updating `rows`.
+  /// updating `rows`, with negatives from `distribution`.
   ///
   /// Stops early, before the next batch, when `shouldStop` returns true or a batch produces a
   /// non-finite value (that batch changes nothing).
   mutating func train(
     pairs: UnsafeBufferPointer<NodeID>, rows: SharedRows, learningRate: Double,
-    random: inout RandomSource, totals: inout BatchTotals, shouldStop: () -> Bool
+    distribution: AliasView, random: inout RandomSource, totals: inout BatchTotals,
+    shouldStop: () -> Bool
   ) {
     let relationCount = pairs.count / 2
-    sampler.discardDraws()
+    sampler.use(distribution)
     var start = 0
     while start < relationCount {
       if shouldStop() { return }

@@ -54,6 +54,18 @@ enum TrainCommand: Subcommand {
     help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
       + "facebookresearch's id1,id2,weight CSV for .csv files)")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
+  static let negativeSampling = OptionSpec(
+    name: "negative-sampling", valueName: "distribution",
+    help: "Beyond gensim: draw negatives after burn-in in proportion to counts (gensim), "
+      + "uniformly (facebookresearch), or to counts^P, e.g. counts^0.75.",
+    defaultValue: "counts")
+  static let burnInNegativeSampling = OptionSpec(
+    name: "burn-in-negative-sampling", valueName: "distribution",
+    help: "Beyond gensim: the same, during burn-in.", defaultValue: "counts")
+  static let learningRateSchedule = OptionSpec(
+    name: "learning-rate-schedule", valueName: "schedule",
+    help: "Beyond gensim: constant (gensim), or linear: decreasing each epoch after burn-in "
+      + "down to rate/epochs.", defaultValue: "constant")
   static let checkpoint = OptionSpec(
     name: "checkpoint", valueName: "file",
     help: "Save the full training state here (atomically) every --checkpoint-every epochs, at "
@@ -83,7 +95,7 @@ enum TrainCommand: Subcommand {
     options: [
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
       regularization, epsilon, initRange, seed, threads, delimiter, checkpoint, checkpointEvery,
-      resume, quiet,
+      resume, quiet, negativeSampling, burnInNegativeSampling, learningRateSchedule,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -160,7 +172,7 @@ enum TrainCommand: Subcommand {
   /// thread count.
   static let fixedWhenResuming = [
     dimension, learningRate, negatives, batchSize, burnIn, burnInLearningRate, regularization,
-    epsilon, initRange, seed,
+    epsilon, initRange, seed, negativeSampling, burnInNegativeSampling, learningRateSchedule,
   ]
 
   /// Saves the checkpoint (when configured) of a run stopped by a signal, and describes it.
@@ -208,6 +220,23 @@ enum TrainCommand: Subcommand {
       threads, default: ProcessInfo.processInfo.activeProcessorCount)
     if let text = arguments.string(initRange) {
       configuration.initializationRange = try parseRange(text)
+    }
+    for (option, keyPath) in [
+      (negativeSampling, \TrainingConfiguration.negativeDistribution),
+      (burnInNegativeSampling, \TrainingConfiguration.burnInNegativeDistribution),
+    ] {
+      if let text = arguments.string(option) {
+        guard let distribution = NegativeDistribution(text) else {
+          throw CommandLineError.invalidValue(text, option: option.synopsis)
+        }
+        configuration[keyPath: keyPath] = distribution
+      }
+    }
+    if let text = arguments.string(learningRateSchedule) {
+      guard let schedule = LearningRateSchedule(rawValue: text) else {
+        throw CommandLineError.invalidValue(text, option: learningRateSchedule.synopsis)
+      }
+      configuration.learningRateSchedule = schedule
     }
     try configuration.validate()
     return configuration
