@@ -57,6 +57,18 @@ private func sampleNegatives(
     }
   }
 
+  @Test func manyNegativesOverAFewHeavyNodesAreStillDistinct() {
+    // 2,000 leaves under 3 hubs: independent draws of 60 negatives would almost surely repeat a
+    // hub, so gensim's redraw-the-set regime would nearly never finish; sets come from the
+    // without-replacement regime instead, still distinct and never a parent.
+    let relations = Relations((0..<2_000).map { ("leaf\($0)", "hub\($0 % 3)") })
+    let graph = RelationGraph(relations)
+    for sample in sampleNegatives(relations, for: 0, negatives: 60, draws: 200, seed: 1) {
+      #expect(Set(sample).count == 60)
+      #expect(!sample.contains { graph.contains(child: 0, parent: $0) })
+    }
+  }
+
   @Test func frequenciesFollowCountsInTheRejectionRegime() {
     // 400 leaves under one root: the root is every leaf's only parent, so for a leaf u the
     // candidates are the other leaves (count 1 each) and u itself; the root (count 400) is

@@ -17,6 +17,8 @@ struct AliasTable: Sendable {
   let entries: [UInt64]
   /// The weight of each node.
   let weights: [Int]
+  /// Σ weight², for the expected number of repeats among independent draws.
+  let squaredTotal: Double
   /// Σ weights: the range of the second uniform draw.
   let total: UInt64
 
@@ -48,6 +50,7 @@ struct AliasTable: Sendable {
     self.entries = entries
     self.weights = nodeWeights
     self.total = UInt64(total)
+    self.squaredTotal = nodeWeights.reduce(0) { $0 + Double($1) * Double($1) }
   }
 
   /// The table of a negative distribution over nodes with the given gensim counts.
@@ -69,7 +72,10 @@ struct AliasTable: Sendable {
   func withView<R>(_ body: (AliasView) throws -> R) rethrows -> R {
     try entries.withUnsafeBufferPointer { entries in
       try weights.withUnsafeBufferPointer { weights in
-        try body(AliasView(entries: entries.baseAddress!, weights: weights.baseAddress!, total: total))
+        try body(
+          AliasView(
+            entries: entries.baseAddress!, weights: weights.baseAddress!, total: total,
+            squaredTotal: squaredTotal))
       }
     }
   }
@@ -92,4 +98,5 @@ struct AliasView: @unchecked Sendable {
   let entries: UnsafePointer<UInt64>
   let weights: UnsafePointer<Int>
   let total: UInt64
+  let squaredTotal: Double
 }

@@ -11,6 +11,11 @@
 ///   count independently, keeps the first occurrence of each new node, and repeats with the
 ///   chosen nodes removed.
 ///
+/// One departure, where gensim would nearly hang: when independent draws would repeat so often
+/// that a whole distinct set is unlikely (more than `repeatLimit` expected repeated pairs, which
+/// happens with many negatives over a few heavy nodes: 50 negatives on the mammal closure),
+/// the second regime is used for that node, as gensim does for nodes with many parents.
+///
 /// Draws come from an `AliasTable`: gensim's counts by default, or another distribution
 /// (`NegativeDistribution`) with the same exclusions.
 struct NegativeSampler {
@@ -34,7 +39,10 @@ struct NegativeSampler {
   /// Consecutive rejections after which a draw is made from an explicit table instead.
   private static let rejectionLimit = 64
   /// Restarts of the low-out-degree regime after which the always-terminating regime is used.
-  private static let restartLimit = 1000
+  private static let restartLimit = 64
+  /// Expected repeated pairs among a set's independent draws above which sets are drawn
+  /// without replacement: two expected repeats make a distinct set e⁻² ≈ 14% likely.
+  private static let repeatLimit = 2.0
 
   init(
     distribution: AliasView, offsets: UnsafeBufferPointer<Int>,
@@ -76,8 +84,21 @@ struct NegativeSampler {
     nextExclusionMark()
     let start = offsets[u]
     let end = offsets[u + 1]
-    for index in start..<end { excluded[Int(targets[index])] = exclusionMark }
-    if (end - start) * 100 < nodeCount {
+    let weights = distribution.weights
+    var excludedWeight = 0
+    var excludedSquares = 0.0
+    for index in start..<end {
+      let node = Int(targets[index])
+      excluded[node] = exclusionMark
+      excludedWeight += weights[node]
+      excludedSquares += Double(weights[node]) * Double(weights[node])
+    }
+    // Expected repeated pairs among the set's independent draws from the candidates.
+    let candidateWeight = Double(Int(distribution.total) - excludedWeight)
+    let repeats =
+      Double(negativeCount * (negativeCount - 1) / 2)
+      * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
+    if (end - start) * 100 < nodeCount && repeats <= Self.repeatLimit {
       for _ in 0..<Self.restartLimit {
         for index in 0..<negativeCount { output[index] = drawCandidate(&random) }
         if isDistinct(output) { return }
