@@ -260,3 +260,122 @@ private func smallConfiguration(
     }
   }
 }
+
+@Suite struct LorentzStepTests {
+  /// −⟨x, y⟩ for hyperboloid rows.
+  static func gamma(_ x: [Double], _ y: [Double]) -> Double {
+    x[0] * y[0] - zip(x.dropFirst(), y.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+  }
+
+  /// L = d(u, v₀) + log Σⱼ e^(−d(u, vⱼ)) with d = arcosh(−⟨u, v⟩), over ambient coordinates.
+  static func loss(_ rows: [[Double]]) -> Double {
+    let distances = rows.dropFirst().map { acosh(max(gamma(rows[0], $0), 1)) }
+    return distances[0] + log(distances.reduce(0) { $0 + exp(-$1) })
+  }
+
+  @Test func oneStepFollowsTheRiemannianGradient() {
+    var random = RandomSource(seed: 3)
+    let dimension = 3
+    let rows: [[Double]] = (0..<5).map { _ in
+      LorentzModel.lift((0..<dimension).map { _ in 2 * random.unitInterval() - 1 }[...])
+    }
+    var configuration = TrainingConfiguration()
+    configuration.dimension = dimension
+    configuration.negativeCount = 3
+    configuration.model = .lorentz
+    var table = rows.flatMap { $0 }
+    let learningRate = 1e-6
+    _ = PoincareTrainer.applyBatch(
+      to: &table, configuration: configuration, relations: [(0, 1)], negatives: [[2, 3, 4]],
+      learningRate: learningRate)
+    for row in 0..<5 {
+      // Riemannian gradient: the Euclidean gradient of the ambient loss, with the time
+      // coordinate's sign flipped (the metric's inverse), projected onto the tangent space.
+      var euclidean = [Double](repeating: 0, count: dimension + 1)
+      for index in 0...dimension {
+        let h = 1e-6
+        var plus = rows
+        plus[row][index] += h
+        var minus = rows
+        minus[row][index] -= h
+        euclidean[index] = (Self.loss(plus) - Self.loss(minus)) / (2 * h)
+      }
+      var flipped = euclidean
+      flipped[0] = -flipped[0]
+      let x = rows[row]
+      let along = -x[0] * flipped[0] + zip(x.dropFirst(), flipped.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
+      let riemannian = zip(flipped, x).map { $0 + along * $1 }
+      for index in 0...dimension {
+        let moved = (table[row * (dimension + 1) + index] - x[index]) / learningRate
+        #expect(
+          isClose(moved, -riemannian[index], relative: 1e-4, absolute: 1e-6),
+          "row \(row) coordinate \(index): \(moved) vs \(-riemannian[index])")
+      }
+    }
+  }
+}
+
+extension LorentzStepTests {
+  @Test func aSmallStepMovesBallPointsAsThePoincareStepDoes() {
+    // The same batch on the same points, once in the ball and once on the hyperboloid
+    // (x = ((1 + ‖p‖²), 2p)/(1 − ‖p‖²)): Riemannian SGD in either model follows the same
+    // gradient, so small steps agree to first order.
+    var random = RandomSource(seed: 5)
+    let dimension = 3
+    let ball: [[Double]] = (0..<6).map { _ in (0..<dimension).map { _ in 0.5 * random.unitInterval() - 0.25 } }
+    let hyperboloid = ball.map { p -> [Double] in
+      let squared = p.reduce(0) { $0 + $1 * $1 }
+      return [(1 + squared) / (1 - squared)] + p.map { 2 * $0 / (1 - squared) }
+    }
+    var configuration = TrainingConfiguration()
+    configuration.dimension = dimension
+    configuration.negativeCount = 2
+    configuration.regularizationCoefficient = 0
+    var poincare = ball.flatMap { $0 }
+    _ = PoincareTrainer.applyBatch(
+      to: &poincare, configuration: configuration, relations: [(0, 1), (5, 0)],
+      negatives: [[2, 3], [4, 1]], learningRate: 1e-5)
+    configuration.model = .lorentz
+    var lorentz = hyperboloid.flatMap { $0 }
+    _ = PoincareTrainer.applyBatch(
+      to: &lorentz, configuration: configuration, relations: [(0, 1), (5, 0)],
+      negatives: [[2, 3], [4, 1]], learningRate: 1e-5)
+    for row in 0..<6 {
+      let x = Array(lorentz[(row * 4)..<(row * 4 + 4)])
+      for index in 0..<dimension {
+        let fromLorentz = x[index + 1] / (1 + x[0])
+        let moved = (poincare[row * dimension + index] - ball[row][index]) / 1e-5
+        let movedLorentz = (fromLorentz - ball[row][index]) / 1e-5
+        #expect(
+          isClose(moved, movedLorentz, relative: 1e-3, absolute: 1e-6),
+          "row \(row) coordinate \(index): ball \(moved) vs hyperboloid \(movedLorentz)")
+      }
+    }
+  }
+}
+
+extension LorentzStepTests {
+  @Test(arguments: [1e-3, 0.3, 3.0])
+  func aNodeDrawnAsItsOwnNegativeTakesAStepOfAtMostTheLearningRate(scale: Double) {
+    // gensim lets u be its own negative (distance 0, gradient zeroed). On the hyperboloid
+    // −⟨u, u⟩ rounds to 1 ± ulp·x₀², which must not become a huge step.
+    var configuration = TrainingConfiguration()
+    configuration.dimension = 3
+    configuration.negativeCount = 2
+    configuration.model = .lorentz
+    let rows: [[Double]] = [[3, -2, 1], [2, 4, -3], [1, 1, 2]].map { point in
+      LorentzModel.lift(point.map { $0 * scale }[...])
+    }
+    var table = rows.flatMap { $0 }
+    let learningRate = 0.01
+    _ = PoincareTrainer.applyBatch(
+      to: &table, configuration: configuration, relations: [(0, 1)], negatives: [[0, 2]],
+      learningRate: learningRate)
+    for row in 0..<3 {
+      let moved = Array(table[(row * 4)..<(row * 4 + 4)])
+      let distance = acosh(max(Self.gamma(moved, rows[row]), 1))
+      // Each of the row's (at most two) updates is a step of length lr·|w| ≤ lr.
+      #expect(distance <= 2 * learningRate + 1e-9, "row \(row) moved \(distance)")
+    }
+  }
+}

@@ -108,16 +108,19 @@ public enum PoincareBall {
     }
   }
 
-  /// Pulls a row back inside the ball exactly as gensim's `_clip_vectors` does.
+  /// Pulls a row back inside the ball exactly as gensim's `_clip_vectors` does, or (with
+  /// `keepsDirection`) by rescaling alone, as facebookresearch's `renorm` does.
   ///
-  /// When ‖x‖ ≥ 1 − ε: rescale x to norm 1 − ε, then subtract ε·sign(xᵢ) from every coordinate
-  /// (toward 0). Rows inside the threshold are untouched. Rows too large to square are measured
+  /// When ‖x‖ ≥ 1 − ε: rescale x to norm 1 − ε, then (gensim) subtract ε·sign(xᵢ) from every
+  /// coordinate (toward 0). gensim's subtraction turns the direction by up to ε per coordinate,
+  /// which blurs points that must be told apart near the boundary; rescaling alone keeps it. Rows inside the threshold are untouched. Rows too large to square are measured
   /// by scaling; a row holding NaN or Inf is left as is (the trainer never lets one in).
   /// - Returns: whether the row was changed.
   @inline(__always)
   @discardableResult
   public static func project(
-    _ row: UnsafeMutablePointer<Double>, dimension: Int, epsilon: Double
+    _ row: UnsafeMutablePointer<Double>, dimension: Int, epsilon: Double,
+    keepsDirection: Bool = false
   ) -> Bool {
     var squaredNorm = 0.0
     for index in 0..<dimension { squaredNorm += row[index] * row[index] }
@@ -137,7 +140,8 @@ public enum PoincareBall {
     let scale = threshold / norm
     for index in 0..<dimension {
       let scaled = row[index] * scale
-      row[index] = scaled - (scaled > 0 ? epsilon : scaled < 0 ? -epsilon : 0)
+      row[index] =
+        keepsDirection ? scaled : scaled - (scaled > 0 ? epsilon : scaled < 0 ? -epsilon : 0)
     }
     return true
   }

@@ -10,7 +10,7 @@ import Foundation
 /// "POINCKPT"  UInt32 version  UInt32 n  <n bytes of JSON header>
 /// per node: UInt32 length, name bytes     (vocabulary order)
 /// per node: Int64 count
-/// nodeCount × dimension Float64           (row-major)
+/// nodeCount × rowLength Float64           (the training table, row-major)
 /// UInt64 FNV-1a checksum of all preceding bytes
 /// ```
 public struct Checkpoint: Sendable {
@@ -25,8 +25,10 @@ public struct Checkpoint: Sendable {
   /// Identifies the relations trained on (their count, order and names).
   public var relationsFingerprint: UInt64
   public var relationCount: Int
-  /// The vectors with their vocabulary and counts.
-  public var vectors: KeyedVectors
+  /// Node names and counts.
+  public var vocabulary: Vocabulary
+  /// The training table at full precision (`PoincareTrainer.table`).
+  public var table: [Double]
 
   /// The state of `trainer` now.
   public init(_ trainer: PoincareTrainer) {
@@ -35,7 +37,13 @@ public struct Checkpoint: Sendable {
     roundLength = trainer.roundLength
     relationsFingerprint = Self.fingerprint(of: trainer.relations)
     relationCount = trainer.relations.count
-    vectors = trainer.vectors
+    vocabulary = trainer.relations.vocabulary
+    table = trainer.table
+  }
+
+  /// The vectors in Poincaré-ball coordinates, with their keys and counts.
+  public var vectors: KeyedVectors {
+    PoincareTrainer.ballVectors(table: table, vocabulary: vocabulary, configuration: configuration)
   }
 
   /// Writes the checkpoint atomically (temporary file, then rename).
@@ -43,7 +51,7 @@ public struct Checkpoint: Sendable {
     let header = Header(
       configuration: configuration, position: position, roundLength: roundLength,
       relationsFingerprint: String(relationsFingerprint, radix: 16),
-      relationCount: relationCount, nodeCount: vectors.count)
+      relationCount: relationCount, nodeCount: vocabulary.count)
     let json = try JSONEncoder().encode(header)
     try AtomicFileWriter.write(to: path) { output in
       var hasher = FNV1a()
@@ -59,14 +67,14 @@ public struct Checkpoint: Sendable {
       try emit(Self.formatVersion)
       try emit(UInt32(json.count))
       try json.withUnsafeBytes { try emit($0) }
-      for node in 0..<vectors.count {
-        try vectors.vocabulary.withNameBytes(of: node) { name in
+      for node in 0..<vocabulary.count {
+        try vocabulary.withNameBytes(of: node) { name in
           try emit(UInt32(name.count))
           try emit(UnsafeRawBufferPointer(name))
         }
       }
-      for count in vectors.vocabulary.counts { try emit(Int64(count)) }
-      for value in vectors.values { try emit(value.bitPattern) }
+      for count in vocabulary.counts { try emit(Int64(count)) }
+      for value in table { try emit(value.bitPattern) }
       var checksum = hasher.value.littleEndian
       try withUnsafeBytes(of: &checksum) { try output.write(bytes: $0) }
     }
@@ -115,8 +123,8 @@ public struct Checkpoint: Sendable {
       let json = reader.bytes(Int(headerLength)),
       let header = try? JSONDecoder().decode(Header.self, from: Data(json))
     else { throw corrupt("the header cannot be read") }
-    let dimension = header.configuration.dimension
-    guard header.nodeCount >= 0, dimension >= 1 else { throw corrupt("the header is inconsistent") }
+    let rowLength = header.configuration.rowLength
+    guard header.nodeCount >= 0, rowLength >= 1 else { throw corrupt("the header is inconsistent") }
     var vocabulary = Vocabulary()
     for _ in 0..<header.nodeCount {
       guard let length: UInt32 = reader.integer(), let name = reader.bytes(Int(length)) else {
@@ -132,8 +140,8 @@ public struct Checkpoint: Sendable {
     }
     vocabulary.setCounts(counts)
     var values: [Double] = []
-    values.reserveCapacity(header.nodeCount * dimension)
-    for _ in 0..<(header.nodeCount * dimension) {
+    values.reserveCapacity(header.nodeCount * rowLength)
+    for _ in 0..<(header.nodeCount * rowLength) {
       guard let bits: UInt64 = reader.integer() else { throw corrupt("the vectors are cut short") }
       let value = Double(bitPattern: bits)
       guard value.isFinite else { throw corrupt("the vectors hold a non-finite value") }
@@ -146,20 +154,20 @@ public struct Checkpoint: Sendable {
     return Checkpoint(
       configuration: header.configuration, position: header.position,
       roundLength: header.roundLength, relationsFingerprint: fingerprint,
-      relationCount: header.relationCount,
-      vectors: KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: values))
+      relationCount: header.relationCount, vocabulary: vocabulary, table: values)
   }
 
   private init(
     configuration: TrainingConfiguration, position: TrainingPosition, roundLength: Int,
-    relationsFingerprint: UInt64, relationCount: Int, vectors: KeyedVectors
+    relationsFingerprint: UInt64, relationCount: Int, vocabulary: Vocabulary, table: [Double]
   ) {
     self.configuration = configuration
     self.position = position
     self.roundLength = roundLength
     self.relationsFingerprint = relationsFingerprint
     self.relationCount = relationCount
-    self.vectors = vectors
+    self.vocabulary = vocabulary
+    self.table = table
   }
 
   /// A trainer that continues this checkpoint on `relations`, which must be the relations it
@@ -187,8 +195,7 @@ public struct Checkpoint: Sendable {
     if let epochs { configuration.epochs = epochs }
     if let threadCount { configuration.threadCount = threadCount }
     let trainer = try PoincareTrainer(
-      relations: relations, configuration: configuration, table: vectors.values,
-      position: position)
+      relations: relations, configuration: configuration, table: table, position: position)
     if position.round > 0 && trainer.roundLength != roundLength {
       throw ConfigurationError(
         "\(path) was saved inside an epoch with --threads \(self.configuration.threadCount); "

@@ -62,7 +62,8 @@ public final class PoincareTrainer {
   public let relations: Relations
   /// Distinct out-neighbours per node (gensim's `node_relations`).
   public let graph: RelationGraph
-  /// `nodeCount × dimension` coordinates, row-major, in vocabulary order.
+  /// `nodeCount × rowLength` coordinates, row-major, in vocabulary order: ball coordinates, or
+  /// hyperboloid coordinates (x₀ first) in the Lorentz model.
   public private(set) var table: [Double]
   /// Where training stands; a checkpoint saves it with the table.
   public private(set) var position: TrainingPosition
@@ -86,8 +87,15 @@ public final class PoincareTrainer {
     var random = RandomSource(seed: configuration.seed, stream: RandomStream.initialization)
     let range = configuration.initializationRange
     let width = range.upperBound - range.lowerBound
-    let table = (0..<(relations.nodeCount * configuration.dimension)).map { _ in
+    var table = (0..<(relations.nodeCount * configuration.dimension)).map { _ in
       range.lowerBound + width * random.unitInterval()
+    }
+    if configuration.model == .lorentz {
+      // The same draws as the spatial coordinates, lifted onto the hyperboloid.
+      let dimension = configuration.dimension
+      table = (0..<relations.nodeCount).flatMap { node in
+        LorentzModel.lift(table[(node * dimension)..<((node + 1) * dimension)])
+      }
     }
     try self.init(
       relations: relations, configuration: configuration, table: table,
@@ -100,7 +108,7 @@ public final class PoincareTrainer {
     position: TrainingPosition
   ) throws {
     try configuration.validate()
-    precondition(table.count == relations.nodeCount * configuration.dimension)
+    precondition(table.count == relations.nodeCount * configuration.rowLength)
     precondition(relations.count < Int(Int32.max), "more relations than 32-bit indices hold")
     self.configuration = configuration
     self.relations = relations
@@ -116,9 +124,32 @@ public final class PoincareTrainer {
     try checkNegativeCandidates()
   }
 
-  /// The trained vectors with their keys and counts (gensim's `model.kv`).
+  /// The trained vectors in Poincaré-ball coordinates, with their keys and counts (gensim's
+  /// `model.kv`).
   public var vectors: KeyedVectors {
-    KeyedVectors(vocabulary: relations.vocabulary, dimension: configuration.dimension, values: table)
+    Self.ballVectors(
+      table: table, vocabulary: relations.vocabulary, configuration: configuration)
+  }
+
+  /// Ball coordinates of a training table.
+  static func ballVectors(
+    table: [Double], vocabulary: Vocabulary, configuration: TrainingConfiguration
+  ) -> KeyedVectors {
+    let dimension = configuration.dimension
+    guard configuration.model == .lorentz else {
+      return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: table)
+    }
+    var values = [Double](repeating: 0, count: vocabulary.count * dimension)
+    table.withUnsafeBufferPointer { rows in
+      values.withUnsafeMutableBufferPointer { output in
+        for node in 0..<vocabulary.count {
+          LorentzModel.toBall(
+            rows.baseAddress! + node * (dimension + 1), dimension: dimension,
+            into: output.baseAddress! + node * dimension)
+        }
+      }
+    }
+    return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: values)
   }
 
   /// Whether every burn-in and training epoch has run.
@@ -263,7 +294,7 @@ public final class PoincareTrainer {
     to table: inout [Double], configuration: TrainingConfiguration,
     relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
   ) -> Double? {
-    let nodeCount = table.count / configuration.dimension
+    let nodeCount = table.count / configuration.rowLength
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
     let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
     return uniform.withView { distribution in
@@ -273,7 +304,7 @@ public final class PoincareTrainer {
           distribution: distribution)
         var worker = TrainingWorker(data: data, configuration: configuration)
         return table.withUnsafeMutableBufferPointer { buffer in
-          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
+          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowLength)
           let (loss, isFinite) = worker.trainBatch(
             relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
           return isFinite ? loss : nil

@@ -49,6 +49,14 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   public var burnInNegativeDistribution = NegativeDistribution.counts
   /// How the learning rate changes over the training epochs. gensim: constant.
   public var learningRateSchedule = LearningRateSchedule.constant
+  /// How rows reaching the boundary are pulled back. gensim: rescale, then step ε toward 0.
+  public var projection = BoundaryProjection.gensim
+  /// The model trained in. gensim: the Poincaré ball. Either way the vectors written are
+  /// Poincaré-ball coordinates.
+  public var model = EmbeddingModel.poincare
+
+  /// Values per row of the training table: the dimension, plus x₀ in the Lorentz model.
+  public var rowLength: Int { model == .lorentz ? dimension + 1 : dimension }
 
   public init() {}
 
@@ -134,6 +142,23 @@ public enum NegativeDistribution: Sendable, Equatable, Codable, CustomStringConv
     case .countsPower(let power): return "counts^\(power)"
     }
   }
+}
+
+/// The model of hyperbolic space training runs in.
+public enum EmbeddingModel: String, Sendable, Equatable, Codable, CaseIterable {
+  /// gensim's: the Poincaré ball, Riemannian SGD with the factor (1 − ‖x‖²)²/4.
+  case poincare
+  /// The hyperboloid: Riemannian SGD with exact geodesic steps (no regularization term);
+  /// exported as Poincaré-ball coordinates (`LorentzModel`).
+  case lorentz
+}
+
+/// How a row reaching norm 1 − ε is pulled back inside the ball.
+public enum BoundaryProjection: String, Sendable, Equatable, Codable, CaseIterable {
+  /// gensim's `_clip_vectors`: rescale to 1 − ε, then subtract ε·sign from each coordinate.
+  case gensim
+  /// Rescale to 1 − ε only, keeping the direction (facebookresearch's `renorm`).
+  case rescale
 }
 
 /// How the learning rate evolves over the training epochs (burn-in keeps its own constant rate).

@@ -10,8 +10,12 @@ import Dispatch
 /// count is deterministic.
 struct TrainingEngine: ~Copyable {
   let threadCount: Int
+  /// Values per row (`TrainingConfiguration.rowLength`).
   let dimension: Int
+  let model: EmbeddingModel
+  let maximumTime: Double
   let epsilon: Double
+  let keepsDirection: Bool
   let batchSize: Int
   /// The negative distributions of the two phases.
   let trainingNegatives: AliasView
@@ -29,14 +33,17 @@ struct TrainingEngine: ~Copyable {
     self.trainingNegatives = trainingNegatives
     self.burnInNegatives = burnInNegatives
     threadCount = configuration.threadCount
-    dimension = configuration.dimension
+    dimension = configuration.rowLength
+    model = configuration.model
+    maximumTime = LorentzModel.maximumTime(epsilon: configuration.epsilon)
     epsilon = configuration.epsilon
+    keepsDirection = configuration.projection == .rescale
     batchSize = configuration.batchSize
     workers = .allocate(capacity: threadCount)
     for index in 0..<threadCount {
       (workers + index).initialize(to: TrainingWorker(data: data, configuration: configuration))
     }
-    elementCount = (data.offsets.count - 1) * configuration.dimension
+    elementCount = (data.offsets.count - 1) * configuration.rowLength
     copies = threadCount > 1 ? .allocate(capacity: threadCount * elementCount) : nil
   }
 
@@ -95,8 +102,19 @@ struct TrainingEngine: ~Copyable {
           random: &random, totals: &totalsView.pointer[worker], shouldStop: { false })
       }
       let epsilon = self.epsilon
+      let keepsDirection = self.keepsDirection
+      let model = self.model
+      let maximumTime = self.maximumTime
       DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
-        shared.merge(part: worker, epsilon: epsilon)
+        shared.merge(part: worker) { row in
+          if model == .poincare {
+            PoincareBall.project(
+              row, dimension: shared.dimension, epsilon: epsilon, keepsDirection: keepsDirection)
+          } else {
+            LorentzModel.normalize(
+              row, dimension: shared.dimension - 1, maximumTime: maximumTime)
+          }
+        }
       }
       var sum = BatchTotals()
       for worker in 0..<threadCount {
@@ -127,9 +145,9 @@ private struct SharedEngineState: @unchecked Sendable {
 
   var base: UnsafeMutablePointer<Double> { copies + (threadCount - 1) * elementCount }
 
-  /// Sums the replicas' changes into the main table for rows of one part, projects, and
-  /// resets every copy to the result.
-  func merge(part: Int, epsilon: Double) {
+  /// Sums the replicas' changes into the main table for rows of one part, puts each row back
+  /// on its manifold with `restore`, and resets every copy to the result.
+  func merge(part: Int, restore: (UnsafeMutablePointer<Double>) -> Void) {
     let rowCount = elementCount / dimension
     let firstRow = rowCount * part / threadCount
     let lastRow = rowCount * (part + 1) / threadCount
@@ -142,7 +160,7 @@ private struct SharedEngineState: @unchecked Sendable {
           main[offset + index] += copy[index] - base[offset + index]
         }
       }
-      PoincareBall.project(main + offset, dimension: dimension, epsilon: epsilon)
+      restore(main + offset)
       for copy in 0..<threadCount {
         (copies + copy * elementCount + offset).update(from: main + offset, count: dimension)
       }

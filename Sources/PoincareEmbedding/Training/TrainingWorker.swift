@@ -45,35 +45,46 @@ struct BatchTotals {
 /// `Model::State`), and the batch step.
 struct TrainingWorker: ~Copyable {
   let dimension: Int
+  /// Values per row: `dimension`, plus the time coordinate x₀ in the Lorentz model.
+  let rowLength: Int
+  let model: EmbeddingModel
+  /// The Lorentz model's bound on x₀ (the image of norm 1 − ε).
+  let maximumTime: Double
   let negativeCount: Int
   let batchSize: Int
   let epsilon: Double
+  /// Whether the projection only rescales (`BoundaryProjection.rescale`).
+  let keepsDirection: Bool
   let regularization: Double
   private var sampler: NegativeSampler
   /// Per relation of the batch: the positive then the negatives.
-  private let slotNodes: UnsafeMutablePointer<NodeID>
+  let slotNodes: UnsafeMutablePointer<NodeID>
   /// Per relation of the batch: the child u.
-  private let childNodes: UnsafeMutablePointer<NodeID>
-  /// Per relation of the batch: Δu, then Δv for each slot, `dimension` values each.
-  private let updates: UnsafeMutablePointer<Double>
-  /// Per slot of one relation: β, ‖u − v‖², c, e^(−d), 1/β.
-  private let slotValues: UnsafeMutablePointer<Double>
+  let childNodes: UnsafeMutablePointer<NodeID>
+  /// Per relation of the batch: Δu, then Δv for each slot, `rowLength` values each.
+  let updates: UnsafeMutablePointer<Double>
+  /// Per slot of one relation: β, ‖u − v‖², c, e^(−d), 1/β (ball) or s, e^(−d), γ (hyperboloid).
+  let slotValues: UnsafeMutablePointer<Double>
   /// Keeps the reads of `touchRows` from being optimized away.
-  private var touched: UInt64 = 0
+  var touched: UInt64 = 0
   /// Per slot of the batch: the row's squared norm after an update was added.
-  private let norms: UnsafeMutablePointer<Double>
+  let norms: UnsafeMutablePointer<Double>
   private let marks: UnsafeMutableBufferPointer<UInt32>
 
   init(data: TrainingData, configuration: TrainingConfiguration) {
     dimension = configuration.dimension
+    model = configuration.model
+    rowLength = configuration.rowLength
+    maximumTime = LorentzModel.maximumTime(epsilon: configuration.epsilon)
     negativeCount = configuration.negativeCount
     batchSize = configuration.batchSize
     epsilon = configuration.epsilon
+    keepsDirection = configuration.projection == .rescale
     regularization = configuration.regularizationCoefficient
     let slots = 1 + negativeCount
     slotNodes = .allocate(capacity: batchSize * slots)
     childNodes = .allocate(capacity: batchSize)
-    updates = .allocate(capacity: batchSize * (1 + slots) * dimension)
+    updates = .allocate(capacity: batchSize * (1 + slots) * rowLength)
     slotValues = .allocate(capacity: 5 * slots)
     norms = .allocate(capacity: batchSize * slots)
     marks = .allocate(capacity: 2 * (data.offsets.count - 1))
@@ -155,14 +166,20 @@ struct TrainingWorker: ~Copyable {
     var loss = 0.0
     var check = 0.0
     for position in 0..<count {
-      let (relationLoss, relationCheck) = computeUpdates(
-        position: position, rows: rows, learningRate: learningRate)
+      let (relationLoss, relationCheck) =
+        model == .poincare
+        ? computeUpdates(position: position, rows: rows, learningRate: learningRate)
+        : computeLorentzUpdates(position: position, rows: rows, learningRate: learningRate)
       loss += relationLoss
       check += relationCheck
     }
     // Coefficients beyond 1e100 count as divergence: applied, they could overflow a row.
     guard check < 1e100 && loss.isFinite else { return (loss, false) }
-    applyUpdates(count: count, rows: rows)
+    if model == .poincare {
+      applyUpdates(count: count, rows: rows)
+    } else {
+      applyLorentzUpdates(count: count, rows: rows)
+    }
     return (loss, true)
   }
 
@@ -176,11 +193,11 @@ struct TrainingWorker: ~Copyable {
     for entry in 0..<(count * slots) {
       let row = rows.row(slotNodes[entry])
       var index = 0
-      while index < dimension {
+      while index < rowLength {
         sink &+= row[index].bitPattern
         index += 8
       }
-      sink &+= row[dimension - 1].bitPattern
+      sink &+= row[rowLength - 1].bitPattern
     }
     for position in 0..<count {
       sink &+= rows.row(childNodes[position])[0].bitPattern
@@ -302,7 +319,9 @@ struct TrainingWorker: ~Copyable {
         updates + position * stride, to: rows.row(childNodes[position]), count: dimension)
     }
     for position in 0..<count where norms[position] >= threshold {
-      PoincareBall.project(rows.row(childNodes[position]), dimension: dimension, epsilon: epsilon)
+      PoincareBall.project(
+        rows.row(childNodes[position]), dimension: dimension, epsilon: epsilon,
+        keepsDirection: keepsDirection)
     }
     for position in 0..<count {
       for slot in 0..<slots {
@@ -312,7 +331,9 @@ struct TrainingWorker: ~Copyable {
       }
     }
     for entry in 0..<(count * slots) where norms[entry] >= threshold {
-      PoincareBall.project(rows.row(slotNodes[entry]), dimension: dimension, epsilon: epsilon)
+      PoincareBall.project(
+        rows.row(slotNodes[entry]), dimension: dimension, epsilon: epsilon,
+        keepsDirection: keepsDirection)
     }
   }
 }

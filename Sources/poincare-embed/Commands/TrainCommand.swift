@@ -62,6 +62,16 @@ enum TrainCommand: Subcommand {
   static let burnInNegativeSampling = OptionSpec(
     name: "burn-in-negative-sampling", valueName: "distribution",
     help: "Beyond gensim: the same, during burn-in.", defaultValue: "counts")
+  static let projection = OptionSpec(
+    name: "projection", valueName: "kind",
+    help: "Beyond gensim: how rows reaching norm 1 - epsilon are pulled back: gensim (rescale, "
+      + "then step epsilon toward 0 in each coordinate) or rescale (keep the direction).",
+    defaultValue: "gensim")
+  static let model = OptionSpec(
+    name: "model", valueName: "model",
+    help: "Beyond gensim: train in the poincare ball (gensim) or on the lorentz hyperboloid "
+      + "(geodesic steps, no boundary to stall at; --regularization is not used). The vectors "
+      + "written are Poincaré-ball coordinates either way.", defaultValue: "poincare")
   static let learningRateSchedule = OptionSpec(
     name: "learning-rate-schedule", valueName: "schedule",
     help: "Beyond gensim: constant (gensim), or linear: decreasing each epoch after burn-in "
@@ -95,7 +105,8 @@ enum TrainCommand: Subcommand {
     options: [
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
       regularization, epsilon, initRange, seed, threads, delimiter, checkpoint, checkpointEvery,
-      resume, quiet, negativeSampling, burnInNegativeSampling, learningRateSchedule,
+      resume, quiet, model, negativeSampling, burnInNegativeSampling, learningRateSchedule,
+      projection,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -173,6 +184,7 @@ enum TrainCommand: Subcommand {
   static let fixedWhenResuming = [
     dimension, learningRate, negatives, batchSize, burnIn, burnInLearningRate, regularization,
     epsilon, initRange, seed, negativeSampling, burnInNegativeSampling, learningRateSchedule,
+    projection, model,
   ]
 
   /// Saves the checkpoint (when configured) of a run stopped by a signal, and describes it.
@@ -232,14 +244,24 @@ enum TrainCommand: Subcommand {
         configuration[keyPath: keyPath] = distribution
       }
     }
-    if let text = arguments.string(learningRateSchedule) {
-      guard let schedule = LearningRateSchedule(rawValue: text) else {
-        throw CommandLineError.invalidValue(text, option: learningRateSchedule.synopsis)
-      }
-      configuration.learningRateSchedule = schedule
-    }
+    configuration.learningRateSchedule = try choice(
+      learningRateSchedule, in: arguments, default: configuration.learningRateSchedule)
+    configuration.projection = try choice(
+      projection, in: arguments, default: configuration.projection)
+    configuration.model = try choice(model, in: arguments, default: configuration.model)
     try configuration.validate()
     return configuration
+  }
+
+  /// The value of an option naming one case of `T`.
+  static func choice<T: RawRepresentable<String>>(
+    _ option: OptionSpec, in arguments: ParsedArguments, default fallback: T
+  ) throws(CommandLineError) -> T {
+    guard let text = arguments.string(option) else { return fallback }
+    guard let value = T(rawValue: text) else {
+      throw .invalidValue(text, option: option.synopsis)
+    }
+    return value
   }
 
   /// `r` → [-r, r]; `low,high` → [low, high].
