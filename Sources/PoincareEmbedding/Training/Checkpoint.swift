@@ -43,7 +43,9 @@ public struct Checkpoint: Sendable {
 
   /// The vectors in Poincaré-ball coordinates, with their keys and counts.
   public var vectors: KeyedVectors {
-    PoincareTrainer.ballVectors(table: table, vocabulary: vocabulary, configuration: configuration)
+    PoincareTrainer.ballVectors(
+      table: table, stride: configuration.rowLength, vocabulary: vocabulary,
+      configuration: configuration)
   }
 
   /// Writes the checkpoint atomically (temporary file, then rename).

@@ -64,7 +64,10 @@ public final class PoincareTrainer {
   public let graph: RelationGraph
   /// `nodeCount × rowLength` coordinates, row-major, in vocabulary order: ball coordinates, or
   /// hyperboloid coordinates (x₀ first) in the Lorentz model.
-  public private(set) var table: [Double]
+  public var table: [Double] { Self.unpadded(storage, from: rowStride, to: configuration.rowLength) }
+  /// The table as training reads and writes it: rows padded to `rowStride` values.
+  private var storage: [Double]
+  private let rowStride: Int
   /// Where training stands; a checkpoint saves it with the table.
   public private(set) var position: TrainingPosition
 
@@ -109,11 +112,12 @@ public final class PoincareTrainer {
   ) throws {
     try configuration.validate()
     precondition(table.count == relations.nodeCount * configuration.rowLength)
+    self.rowStride = configuration.rowStride
     precondition(relations.count < Int(Int32.max), "more relations than 32-bit indices hold")
     self.configuration = configuration
     self.relations = relations
     self.graph = RelationGraph(relations)
-    self.table = table
+    self.storage = Self.padded(table, from: configuration.rowLength, to: configuration.rowStride)
     self.position = position
     self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
     let counts = relations.vocabulary.counts
@@ -128,28 +132,52 @@ public final class PoincareTrainer {
   /// `model.kv`).
   public var vectors: KeyedVectors {
     Self.ballVectors(
-      table: table, vocabulary: relations.vocabulary, configuration: configuration)
+      table: storage, stride: rowStride, vocabulary: relations.vocabulary,
+      configuration: configuration)
   }
 
-  /// Ball coordinates of a training table.
+  /// Ball coordinates of a training table whose rows are `stride` values apart.
   static func ballVectors(
-    table: [Double], vocabulary: Vocabulary, configuration: TrainingConfiguration
+    table: [Double], stride: Int, vocabulary: Vocabulary, configuration: TrainingConfiguration
   ) -> KeyedVectors {
     let dimension = configuration.dimension
     guard configuration.model == .lorentz else {
-      return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: table)
+      return KeyedVectors(
+        vocabulary: vocabulary, dimension: dimension,
+        values: unpadded(table, from: stride, to: dimension))
     }
     var values = [Double](repeating: 0, count: vocabulary.count * dimension)
     table.withUnsafeBufferPointer { rows in
       values.withUnsafeMutableBufferPointer { output in
         for node in 0..<vocabulary.count {
           LorentzModel.toBall(
-            rows.baseAddress! + node * (dimension + 1), dimension: dimension,
+            rows.baseAddress! + node * stride, dimension: dimension,
             into: output.baseAddress! + node * dimension)
         }
       }
     }
     return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: values)
+  }
+
+  /// Rows of `length` values, each followed by zeros up to `stride` values.
+  static func padded(_ table: [Double], from length: Int, to stride: Int) -> [Double] {
+    guard stride != length else { return table }
+    var result = [Double](repeating: 0, count: table.count / length * stride)
+    for row in 0..<(table.count / length) {
+      for index in 0..<length { result[row * stride + index] = table[row * length + index] }
+    }
+    return result
+  }
+
+  /// The first `length` values of each `stride`-long row.
+  static func unpadded(_ table: [Double], from stride: Int, to length: Int) -> [Double] {
+    guard stride != length else { return table }
+    var result: [Double] = []
+    result.reserveCapacity(table.count / stride * length)
+    for row in 0..<(table.count / stride) {
+      result.append(contentsOf: table[(row * stride)..<(row * stride + length)])
+    }
+    return result
   }
 
   /// Whether every burn-in and training epoch has run.
@@ -227,7 +255,7 @@ public final class PoincareTrainer {
       let end = min(start + roundLength, relationCount)
       let roundTotals = epochPairs.withUnsafeBufferPointer { pairs in
         engine.trainRound(
-          UnsafeBufferPointer(rebasing: pairs[(2 * start)..<(2 * end)]), table: &table,
+          UnsafeBufferPointer(rebasing: pairs[(2 * start)..<(2 * end)]), table: &storage,
           learningRate: learningRate, distribution: negatives, seed: configuration.seed,
           epoch: epochIndex,
           round: position.round)
@@ -297,14 +325,16 @@ public final class PoincareTrainer {
     let nodeCount = table.count / configuration.rowLength
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
     let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
+    var padded = padded(table, from: configuration.rowLength, to: configuration.rowStride)
+    defer { table = unpadded(padded, from: configuration.rowStride, to: configuration.rowLength) }
     return uniform.withView { distribution in
       offsets.withUnsafeBufferPointer { offsets in
         let data = TrainingData(
           offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
           distribution: distribution)
         var worker = TrainingWorker(data: data, configuration: configuration)
-        return table.withUnsafeMutableBufferPointer { buffer in
-          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowLength)
+        return padded.withUnsafeMutableBufferPointer { buffer in
+          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowStride)
           let (loss, isFinite) = worker.trainBatch(
             relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
           return isFinite ? loss : nil

@@ -58,6 +58,11 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   /// Values per row of the training table: the dimension, plus x₀ in the Lorentz model.
   public var rowLength: Int { model == .lorentz ? dimension + 1 : dimension }
 
+  /// Values per row as training stores them: `rowLength` padded with zeros to a multiple of 4,
+  /// so the row kernels run whole `SIMD4` lanes only. The padding stays zero under every
+  /// update (each is a combination of rows) and projection (a scaling).
+  var rowStride: Int { (rowLength + 3) & ~3 }
+
   public init() {}
 
   /// Checks every value, naming the command-line flag of the first one out of range.

@@ -10,8 +10,10 @@ import Dispatch
 /// count is deterministic.
 struct TrainingEngine: ~Copyable {
   let threadCount: Int
-  /// Values per row (`TrainingConfiguration.rowLength`).
+  /// Values per stored row (`TrainingConfiguration.rowStride`).
   let dimension: Int
+  /// The model's dimension (rows hold x₀ first in the Lorentz model).
+  let modelDimension: Int
   let model: EmbeddingModel
   let maximumTime: Double
   let epsilon: Double
@@ -33,8 +35,9 @@ struct TrainingEngine: ~Copyable {
     self.trainingNegatives = trainingNegatives
     self.burnInNegatives = burnInNegatives
     threadCount = configuration.threadCount
-    dimension = configuration.rowLength
+    dimension = configuration.rowStride
     model = configuration.model
+    modelDimension = configuration.dimension
     maximumTime = LorentzModel.maximumTime(epsilon: configuration.epsilon)
     epsilon = configuration.epsilon
     keepsDirection = configuration.projection == .rescale
@@ -43,7 +46,7 @@ struct TrainingEngine: ~Copyable {
     for index in 0..<threadCount {
       (workers + index).initialize(to: TrainingWorker(data: data, configuration: configuration))
     }
-    elementCount = (data.offsets.count - 1) * configuration.rowLength
+    elementCount = (data.offsets.count - 1) * configuration.rowStride
     copies = threadCount > 1 ? .allocate(capacity: threadCount * elementCount) : nil
   }
 
@@ -105,14 +108,14 @@ struct TrainingEngine: ~Copyable {
       let keepsDirection = self.keepsDirection
       let model = self.model
       let maximumTime = self.maximumTime
+      let modelDimension = self.modelDimension
       DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
         shared.merge(part: worker) { row in
           if model == .poincare {
             PoincareBall.project(
               row, dimension: shared.dimension, epsilon: epsilon, keepsDirection: keepsDirection)
           } else {
-            LorentzModel.normalize(
-              row, dimension: shared.dimension - 1, maximumTime: maximumTime)
+            LorentzModel.normalize(row, dimension: modelDimension, maximumTime: maximumTime)
           }
         }
       }

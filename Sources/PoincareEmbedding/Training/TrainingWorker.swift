@@ -45,7 +45,8 @@ struct BatchTotals {
 /// `Model::State`), and the batch step.
 struct TrainingWorker: ~Copyable {
   let dimension: Int
-  /// Values per row: `dimension`, plus the time coordinate x₀ in the Lorentz model.
+  /// Values per stored row: `dimension`, plus the time coordinate x₀ in the Lorentz model,
+  /// padded with zeros to a multiple of 4 (`TrainingConfiguration.rowStride`).
   let rowLength: Int
   let model: EmbeddingModel
   /// The Lorentz model's bound on x₀ (the image of norm 1 − ε).
@@ -74,7 +75,7 @@ struct TrainingWorker: ~Copyable {
   init(data: TrainingData, configuration: TrainingConfiguration) {
     dimension = configuration.dimension
     model = configuration.model
-    rowLength = configuration.rowLength
+    rowLength = configuration.rowStride
     maximumTime = LorentzModel.maximumTime(epsilon: configuration.epsilon)
     negativeCount = configuration.negativeCount
     batchSize = configuration.batchSize
@@ -248,7 +249,7 @@ struct TrainingWorker: ~Copyable {
     -> (loss: Double, check: Double)
   {
     let slots = 1 + negativeCount
-    let dimension = self.dimension
+    let dimension = rowLength  // padded: whole SIMD4 lanes, zeros beyond the model's dimension
     let u = rows.row(childNodes[position])
     let nodes = slotNodes + position * slots
     let values = slotValues
@@ -310,7 +311,7 @@ struct TrainingWorker: ~Copyable {
   @inline(__always)
   private func applyUpdates(count: Int, rows: SharedRows) {
     let slots = 1 + negativeCount
-    let dimension = self.dimension
+    let dimension = rowLength  // padded: whole SIMD4 lanes, zeros beyond the model's dimension
     let stride = (1 + slots) * dimension
     // Slightly below (1 − ε)², so rounding never skips a row the projection would change.
     let threshold = (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
