@@ -254,23 +254,36 @@ public final class PoincareTrainer {
     to table: inout [Double], configuration: TrainingConfiguration,
     relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
   ) -> Double? {
-    let nodeCount = table.count / configuration.dimension
+    withGivenNegativesWorker(
+      configuration: configuration, nodeCount: table.count / configuration.dimension
+    ) { worker in
+      table.withUnsafeMutableBufferPointer { buffer in
+        let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
+        let (loss, isFinite) = worker.trainBatch(
+          relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
+        return isFinite ? loss : nil
+      }
+    }
+  }
+
+  /// Runs `body` with a worker for batches whose negatives are given
+  /// (`trainBatch(relations:negatives:rows:learningRate:)`), over a table of `nodeCount` rows.
+  /// Such a worker never samples, so its sampling data are placeholders.
+  static func withGivenNegativesWorker<R>(
+    configuration: TrainingConfiguration, nodeCount: Int,
+    _ body: (inout TrainingWorker) throws -> R
+  ) rethrows -> R {
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
     let counts = [Int](repeating: 1, count: nodeCount)
     let alias = AliasTable(counts: counts)
-    return alias.entries.withUnsafeBufferPointer { entries in
-      offsets.withUnsafeBufferPointer { offsets in
-        counts.withUnsafeBufferPointer { counts in
+    return try alias.entries.withUnsafeBufferPointer { entries in
+      try offsets.withUnsafeBufferPointer { offsets in
+        try counts.withUnsafeBufferPointer { counts in
           let data = TrainingData(
             alias: entries, aliasTotal: alias.total, offsets: offsets,
             targets: UnsafeBufferPointer(start: nil, count: 0), counts: counts)
           var worker = TrainingWorker(data: data, configuration: configuration)
-          return table.withUnsafeMutableBufferPointer { buffer in
-            let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.dimension)
-            let (loss, isFinite) = worker.trainBatch(
-              relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
-            return isFinite ? loss : nil
-          }
+          return try body(&worker)
         }
       }
     }
