@@ -21,7 +21,9 @@ enum ProbeError: Error, CustomStringConvertible {
   }
 }
 
-func json(_ values: [Double]) -> String { "[" + values.map(\.description).joined(separator: ",") + "]" }
+func json(_ values: [Double]) -> String {
+  "[" + values.map(\.description).joined(separator: ",") + "]"
+}
 
 func json<T: BinaryInteger>(_ values: [T]) -> String {
   "[" + values.map { "\($0)" }.joined(separator: ",") + "]"

@@ -64,7 +64,8 @@ import TestSupport
     (["--resume", "x", "--dimension", "3"], "Error: --dimension <n> cannot change when resuming"),
     (["--rng", "mt"], "Error: The value 'mt' is invalid for '--rng <generator>'"),
     (["--rng", "numpy", "--threads", "2"], "Error: --rng numpy replays gensim's single sequence"),
-    (["--rng", "numpy", "--checkpoint", "c"], "Error: --rng numpy cannot be combined with --checkpoint"),
+    (["--rng", "numpy", "--checkpoint", "c"],
+     "Error: --rng numpy cannot be combined with --checkpoint"),
     (["--rng", "numpy", "--seed", "4294967296"], "Error: --seed must be at most 4294967295"),
   ])
   func badOptionValuesAreUsageErrors(options: [String], message: String) throws {
@@ -84,7 +85,8 @@ import TestSupport
       "--burn-in", "2", "--epochs", "5",
     ])
     #expect(result.status == 0, "\(result.errors)")
-    #expect(result.errors.contains("replayed gensim's 5 epochs (+2 burn-in) with numpy's RandomState(0)"))
+    #expect(
+      result.errors.contains("replayed gensim's 5 epochs (+2 burn-in) with numpy's RandomState(0)"))
     let text = try String(contentsOfFile: output, encoding: .utf8)
     let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("animal ") })
     let values = row.split(separator: " ").dropFirst().compactMap { Double($0) }

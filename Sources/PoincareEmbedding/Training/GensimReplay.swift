@@ -86,7 +86,8 @@ public final class GensimReplay {
 
   /// The trained vectors with their keys and counts (gensim's `model.kv`).
   public var vectors: KeyedVectors {
-    KeyedVectors(vocabulary: relations.vocabulary, dimension: configuration.dimension, values: table)
+    KeyedVectors(
+      vocabulary: relations.vocabulary, dimension: configuration.dimension, values: table)
   }
 
   /// Runs the burn-in epochs, then the training epochs (gensim's `train(epochs, batch_size)` on a
