@@ -57,7 +57,8 @@ enum TrainCommand: Subcommand {
     name: "rng", valueName: "generator",
     help: "Random draws: 'xoshiro' (fast, any thread count) or 'numpy': a gensim-exact "
       + "replay (numpy's RandomState and gensim's sampling, draw for draw), giving gensim's "
-      + "vectors for the same seed to rounding; one thread only, slower, no checkpoints.",
+      + "vectors for the same seed to rounding; one thread only (its default), slower, no "
+      + "checkpoints.",
     defaultValue: "xoshiro")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
   static let checkpoint = OptionSpec(
