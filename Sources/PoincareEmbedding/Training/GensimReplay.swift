@@ -96,7 +96,9 @@ public final class GensimReplay {
   /// - Parameters:
   ///   - observer: called with progress at most every `reportInterval` seconds and at the end
   ///     of every epoch; the loss is gensim's (see `TrainingReport.loss`).
-  ///   - stop: when requested, training stops before the next batch (no resumable state).
+  ///   - stop: when requested, training stops before the next batch. Calling `train` again
+  ///     runs the epochs not yet completed, restarting the interrupted one with the generator
+  ///     where it stopped, which gensim never does: only an uninterrupted run is gensim's.
   /// - Returns: true when training completed, false when stopped.
   /// - Throws: `TrainingError.nonFiniteValue` when an update is not finite (gensim asserts).
   @discardableResult
@@ -114,7 +116,8 @@ public final class GensimReplay {
           phase == .burnIn ? configuration.burnInEpochs : configuration.epochs
         let learningRate =
           phase == .burnIn ? configuration.burnInLearningRate : configuration.learningRate
-        for epoch in stride(from: 1, through: epochCount, by: 1) {
+        let done = phase == .burnIn ? position.burnInEpochs : position.epochs
+        for epoch in stride(from: done + 1, through: epochCount, by: 1) {
           let completed = try runEpoch(
             worker: &worker, phase: phase, epoch: epoch, epochCount: epochCount,
             learningRate: learningRate, observer: observer, reportInterval: reportInterval,
