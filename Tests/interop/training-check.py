@@ -4,7 +4,8 @@
 Usage: training-check.py <poincare-embed binary> <work folder> [--epochs E] [--dimension D]
 
 With gensim's defaults (size 50, alpha 0.1, negative 10, burn_in 10 at 0.01,
-regularization_coeff 1.0, batch 10) and E training epochs (default 20), for seeds 0, 1 and 2:
+regularization_coeff 1.0, batch 10) and E training epochs (default 50, our default; gensim's
+train() has none), for seeds 0, 1 and 2:
 - gensim: `PoincareModel(PoincareRelations('data/mammal_closure.tsv'), size=D, seed=s)
   .train(epochs=E, print_every=654)`, its logged loss captured (logging INFO), kv saved as text;
 - ours: `poincare-embed train ... --threads 1 --seed s` (our own random streams), and
@@ -44,7 +45,7 @@ def option(name, default):
 
 binary = sys.argv[1]
 folder = Path(sys.argv[2])
-epochs = option("--epochs", 20)
+epochs = option("--epochs", 50)
 dimension = option("--dimension", 50)
 root = Path(__file__).resolve().parents[2]
 relations = root / "data/mammal_closure.tsv"
