@@ -13,6 +13,11 @@ let package = Package(
     .target(name: "PoincareEmbedding"),
     .executableTarget(name: "poincare-embed", dependencies: ["PoincareEmbedding"]),
 
+    // MARK: Interop checks
+    // Not a product: Tests/interop/run drives it to compare library seams (one batch update,
+    // numpy's RandomState) with gensim and numpy.
+    .executableTarget(name: "interop-probe", dependencies: ["PoincareEmbedding"]),
+
     // MARK: Unit test bundles
     // Helpers both test bundles use: tolerances, temporary folders, the repository root.
     .target(name: "TestSupport", path: "Tests/TestSupport"),

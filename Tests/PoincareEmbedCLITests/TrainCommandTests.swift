@@ -62,6 +62,11 @@ import TestSupport
     (["--init-range", "0.9"], "Error: --init-range must keep initial points inside the ball"),
     (["--frobnicate"], "Error: Unknown option '--frobnicate'"),
     (["--resume", "x", "--dimension", "3"], "Error: --dimension <n> cannot change when resuming"),
+    (["--rng", "mt"], "Error: The value 'mt' is invalid for '--rng <generator>'"),
+    (["--rng", "numpy", "--threads", "2"], "Error: --rng numpy replays gensim's single sequence"),
+    (["--rng", "numpy", "--checkpoint", "c"],
+     "Error: --rng numpy cannot be combined with --checkpoint"),
+    (["--rng", "numpy", "--seed", "4294967296"], "Error: --seed must be at most 4294967295"),
   ])
   func badOptionValuesAreUsageErrors(options: [String], message: String) throws {
     let result = runInProcess(["train", toy, "-o", folder.file("out.txt")] + options)
@@ -69,6 +74,31 @@ import TestSupport
     #expect(result.errors.hasPrefix(message), "\(result.errors)")
     #expect(result.errors.contains("Usage: poincare-embed train <relations> [<options>]"))
     #expect(result.output.isEmpty)
+  }
+
+  /// gensim 4.4.0: PoincareModel(PoincareRelations('data/toy_closure.tsv'), size=5, negative=4,
+  /// burn_in=2, seed=0).train(epochs=5); kv.vectors[0] is 'animal'.
+  @Test func numpyReplayWritesGensimsVectors() throws {
+    let output = folder.file("gensim.txt")
+    let result = runInProcess([
+      "train", toy, "-o", output, "--rng", "numpy", "--dimension", "5", "--negatives", "4",
+      "--burn-in", "2", "--epochs", "5",
+    ])
+    #expect(result.status == 0, "\(result.errors)")
+    #expect(
+      result.errors.contains("replayed gensim's 5 epochs (+2 burn-in) with numpy's RandomState(0)"))
+    let text = try String(contentsOfFile: output, encoding: .utf8)
+    let row = try #require(text.split(separator: "\n").first { $0.hasPrefix("animal ") })
+    let values = row.split(separator: " ").dropFirst().compactMap { Double($0) }
+    let expected = [
+      0.09686734370290269, 0.023482490983015848, 0.08542283894361624, 0.14283139424490587,
+      -0.033836492058348155,
+    ]
+    #expect(values.count == 5)
+    // gensim's float64 arithmetic is itself off by ~2.5e-12 here (see GensimReplayTests).
+    for (value, gensim) in zip(values, expected) {
+      #expect(isClose(value, gensim, relative: 0, absolute: 1e-11))
+    }
   }
 
   @Test func tooManyNegativesNamesTheNode() throws {

@@ -322,23 +322,37 @@ public final class PoincareTrainer {
     to table: inout [Double], configuration: TrainingConfiguration,
     relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
   ) -> Double? {
-    let nodeCount = table.count / configuration.rowLength
-    let offsets = [Int](repeating: 0, count: nodeCount + 1)
-    let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
     var padded = padded(table, from: configuration.rowLength, to: configuration.rowStride)
     defer { table = unpadded(padded, from: configuration.rowStride, to: configuration.rowLength) }
-    return uniform.withView { distribution in
-      offsets.withUnsafeBufferPointer { offsets in
+    return withGivenNegativesWorker(
+      configuration: configuration, nodeCount: table.count / configuration.rowLength
+    ) { worker in
+      padded.withUnsafeMutableBufferPointer { buffer in
+        let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowStride)
+        let (loss, isFinite) = worker.trainBatch(
+          relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
+        return isFinite ? loss : nil
+      }
+    }
+  }
+
+  /// Runs `body` with a worker for batches whose negatives are given
+  /// (`trainBatch(relations:negatives:rows:learningRate:)`), over a table of `nodeCount` rows
+  /// padded to `configuration.rowStride`. Such a worker never samples, so its sampling data are
+  /// placeholders.
+  static func withGivenNegativesWorker<R>(
+    configuration: TrainingConfiguration, nodeCount: Int,
+    _ body: (inout TrainingWorker) throws -> R
+  ) rethrows -> R {
+    let offsets = [Int](repeating: 0, count: nodeCount + 1)
+    let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
+    return try uniform.withView { distribution in
+      try offsets.withUnsafeBufferPointer { offsets in
         let data = TrainingData(
           offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
           distribution: distribution)
         var worker = TrainingWorker(data: data, configuration: configuration)
-        return padded.withUnsafeMutableBufferPointer { buffer in
-          let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowStride)
-          let (loss, isFinite) = worker.trainBatch(
-            relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
-          return isFinite ? loss : nil
-        }
+        return try body(&worker)
       }
     }
   }

@@ -53,6 +53,13 @@ enum TrainCommand: Subcommand {
     name: "delimiter", valueName: "char",
     help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
       + "facebookresearch's id1,id2,weight CSV for .csv files)")
+  static let rng = OptionSpec(
+    name: "rng", valueName: "generator",
+    help: "Random draws: 'xoshiro' (fast, any thread count) or 'numpy': a gensim-exact "
+      + "replay (numpy's RandomState and gensim's sampling, draw for draw), giving gensim's "
+      + "vectors for the same seed to rounding; one thread only (its default), slower, no "
+      + "checkpoints.",
+    defaultValue: "xoshiro")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
   static let negativeSampling = OptionSpec(
     name: "negative-sampling", valueName: "distribution",
@@ -104,9 +111,9 @@ enum TrainCommand: Subcommand {
     ],
     options: [
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
-      regularization, epsilon, initRange, seed, threads, delimiter, checkpoint, checkpointEvery,
-      resume, quiet, model, negativeSampling, burnInNegativeSampling, learningRateSchedule,
-      projection,
+      regularization, epsilon, initRange, seed, threads, rng, delimiter, checkpoint,
+      checkpointEvery, resume, quiet, model, negativeSampling, burnInNegativeSampling,
+      learningRateSchedule, projection,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -120,9 +127,18 @@ enum TrainCommand: Subcommand {
       throw ConfigurationError("--checkpoint-every must be at least 1 (got \(checkpointInterval))")
     }
     let resumePath = arguments.string(resume)
+    let isNumpyReplay = try isNumpyGenerator(arguments)
+    if isNumpyReplay, let option = [checkpoint, resume].first(where: arguments.isSet) {
+      throw ConfigurationError(
+        "--rng numpy cannot be combined with \(option.synopsis): the replay keeps no checkpoints")
+    }
     var configuration = TrainingConfiguration()
     if resumePath == nil {
       configuration = try self.configuration(from: arguments)
+      if isNumpyReplay {
+        if !arguments.isSet(threads) { configuration.threadCount = 1 }
+        try GensimReplay.validate(configuration)
+      }
     } else if let fixed = fixedWhenResuming.first(where: arguments.isSet) {
       throw ConfigurationError(
         "\(fixed.synopsis) cannot change when resuming; the checkpoint fixes it")
@@ -134,6 +150,31 @@ enum TrainCommand: Subcommand {
       console.printError(
         "read \(relations.count.grouped) relations over \(relations.nodeCount.grouped) nodes "
           + "from \(input) in \(format: stopwatch.seconds) s")
+    }
+    if isNumpyReplay {
+      let replay = try GensimReplay(relations: relations, configuration: configuration)
+      let progress = isQuiet ? nil : ProgressLine(console: console, configuration: configuration)
+      var observer: (@Sendable (TrainingReport) -> Void)? = nil
+      if let progress { observer = { progress.show($0) } }
+      let completed = try withInterruptionHandling {
+        try replay.train(observer: observer, stop: interruption)
+      }
+      progress?.finish()
+      if !completed {
+        let error = Interrupted(signal: interruption.reason, message: "")
+        throw Interrupted(
+          signal: error.signal,
+          message: "Interrupted by \(error.signalName); nothing was written (\(outputPath) is "
+            + "untouched; --rng numpy keeps no checkpoints).")
+      }
+      try write(replay.vectors, to: outputPath)
+      if !isQuiet {
+        console.printError(
+          "replayed gensim's \(configuration.epochs) epochs (+\(configuration.burnInEpochs) "
+            + "burn-in) with numpy's RandomState(\(configuration.seed)) at dimension "
+            + "\(configuration.dimension) in \(format: stopwatch.seconds) s; wrote \(outputPath)")
+      }
+      return
     }
     let trainer: PoincareTrainer
     if let resumePath {
@@ -167,15 +208,28 @@ enum TrainCommand: Subcommand {
       throw interrupted(trainer, input: input, checkpointPath: checkpointPath, outputPath: outputPath)
     }
 
-    try Word2VecFormat.write(
-      trainer.vectors, to: outputPath,
-      encoding: outputPath.lowercased().hasSuffix(".bin") ? .binary : .text)
+    try write(trainer.vectors, to: outputPath)
     if !isQuiet {
       let threadCount = configuration.threadCount
       console.printError(
         "trained \(configuration.epochs) epochs (+\(configuration.burnInEpochs) burn-in) at "
           + "dimension \(configuration.dimension) on \(threadCount) thread"
           + "\(threadCount == 1 ? "" : "s") in \(format: stopwatch.seconds) s; wrote \(outputPath)")
+    }
+  }
+
+  /// Writes word2vec text, or binary when the name ends in `.bin`.
+  static func write(_ vectors: KeyedVectors, to path: String) throws {
+    try Word2VecFormat.write(
+      vectors, to: path, encoding: path.lowercased().hasSuffix(".bin") ? .binary : .text)
+  }
+
+  /// Whether `--rng` asks for the numpy replay.
+  static func isNumpyGenerator(_ arguments: ParsedArguments) throws -> Bool {
+    switch arguments.string(rng) ?? "xoshiro" {
+    case "xoshiro": return false
+    case "numpy": return true
+    case let other: throw CommandLineError.invalidValue(other, option: rng.synopsis)
     }
   }
 
