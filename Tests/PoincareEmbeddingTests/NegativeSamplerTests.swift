@@ -5,7 +5,8 @@ import TestSupport
 
 /// Draws `draws` negative sets for node `u` with a fresh sampler over `relations`.
 private func sampleNegatives(
-  _ relations: Relations, for u: Int, negatives: Int, draws: Int, seed: UInt64
+  _ relations: Relations, for u: Int, negatives: Int, draws: Int, seed: UInt64,
+  local: Int = 0, positive: Int = 0
 ) -> [[NodeID]] {
   let graph = RelationGraph(relations)
   let alias = AliasTable(.counts, counts: relations.vocabulary.counts)
@@ -21,10 +22,26 @@ private func sampleNegatives(
             distribution: distribution, offsets: offsets, targets: targets,
             negativeCount: negatives, marks: marks)
           defer { sampler.deallocate() }
+          sampler.localCount = local
+          let reversed = RelationGraph(
+            nodeCount: relations.nodeCount,
+            pairs: stride(from: 0, to: relations.pairs.count, by: 2).flatMap {
+              [relations.pairs[$0 + 1], relations.pairs[$0]]
+            })
+          let descendantOffsets = UnsafeMutableBufferPointer<Int>.allocate(capacity: reversed.offsets.count)
+          let descendantTargets = UnsafeMutableBufferPointer<NodeID>.allocate(capacity: max(1, reversed.targets.count))
+          defer {
+            descendantOffsets.deallocate()
+            descendantTargets.deallocate()
+          }
+          _ = descendantOffsets.initialize(from: reversed.offsets)
+          _ = descendantTargets.initialize(from: reversed.targets)
+          sampler.descendantOffsets = UnsafePointer(descendantOffsets.baseAddress)
+          sampler.descendantTargets = UnsafePointer(descendantTargets.baseAddress)
           var output = [NodeID](repeating: -1, count: negatives)
           for _ in 0..<draws {
             output.withUnsafeMutableBufferPointer {
-              sampler.sample(for: u, into: $0.baseAddress!, random: &random)
+              sampler.sample(for: u, positive: positive, into: $0.baseAddress!, random: &random)
             }
             result.append(output)
           }
@@ -66,6 +83,33 @@ private func sampleNegatives(
     for sample in sampleNegatives(relations, for: 0, negatives: 60, draws: 200, seed: 1) {
       #expect(Set(sample).count == 60)
       #expect(!sample.contains { graph.contains(child: 0, parent: $0) })
+    }
+  }
+
+  @Test func localNegativesAreOtherDescendantsOfThePositive() {
+    // A two-level tree: 5 groups of 20 leaves under their group node, groups under "root".
+    var pairs: [(String, String)] = []
+    for group in 0..<5 {
+      pairs.append(("g\(group)", "root"))
+      for leaf in 0..<20 {
+        pairs.append(("l\(group)_\(leaf)", "g\(group)"))
+        pairs.append(("l\(group)_\(leaf)", "root"))
+      }
+    }
+    let relations = Relations(pairs)
+    let graph = RelationGraph(relations)
+    let u = relations.vocabulary.index(of: "l2_0")!
+    let group = relations.vocabulary.index(of: "g2")!
+    for sample in sampleNegatives(
+      relations, for: u, negatives: 6, draws: 300, seed: 2, local: 3, positive: group)
+    {
+      #expect(Set(sample).count == 6)
+      #expect(!sample.contains { graph.contains(child: u, parent: $0) })
+      // The first three are u's siblings: leaves of the same group other than u (the drawn
+      // rest may include u itself, as gensim's negatives may).
+      for node in sample.prefix(3) {
+        #expect(relations.vocabulary.name(of: Int(node)).hasPrefix("l2_") && Int(node) != u)
+      }
     }
   }
 
@@ -178,7 +222,7 @@ private func sampleNegatives(
           var output: NodeID = 0
           let a = NodeID(relations.vocabulary.index(of: "a")!)
           for _ in 0..<draws {
-            sampler.sample(for: 0, into: &output, random: &random)
+            sampler.sample(for: 0, positive: 0, into: &output, random: &random)
             if output == a { heavy += 1 }
           }
         }

@@ -21,6 +21,11 @@
 struct NegativeSampler {
   /// The distribution drawn from; set per round with `use(_:)`.
   private var distribution: AliasView
+  /// Descendants per node (the reversed relation graph) and how many negatives come from the
+  /// positive's descendants (`localCount`); 0 by default.
+  var descendantOffsets: UnsafePointer<Int>? = nil
+  var descendantTargets: UnsafePointer<NodeID>? = nil
+  var localCount = 0
   let offsets: UnsafePointer<Int>
   let targets: UnsafePointer<NodeID>
   let nodeCount: Int
@@ -79,7 +84,8 @@ struct NegativeSampler {
   /// - Precondition: u has at least `negativeCount` candidates (checked before training).
   @inline(__always)
   mutating func sample(
-    for u: Int, into output: UnsafeMutablePointer<NodeID>, random: inout RandomSource
+    for u: Int, positive: Int, into output: UnsafeMutablePointer<NodeID>,
+    random: inout RandomSource
   ) {
     nextExclusionMark()
     let start = offsets[u]
@@ -87,24 +93,41 @@ struct NegativeSampler {
     let weights = distribution.weights
     var excludedWeight = 0
     var excludedSquares = 0.0
-    for index in start..<end {
-      let node = Int(targets[index])
+    func exclude(_ node: Int) {
       excluded[node] = exclusionMark
       excludedWeight += weights[node]
       excludedSquares += Double(weights[node]) * Double(weights[node])
     }
+    for index in start..<end { exclude(Int(targets[index])) }
+    var local = 0
+    if localCount > 0, let descendantOffsets, let descendantTargets {
+      let first = descendantOffsets[positive]
+      let size = descendantOffsets[positive + 1] - first
+      var attempts = 0
+      while local < localCount && size > 0 && attempts < 4 * localCount {
+        attempts += 1
+        let node = Int(descendantTargets[first + random.bounded(size)])
+        if node == u || excluded[node] == exclusionMark { continue }
+        output[local] = NodeID(node)
+        exclude(node)
+        local += 1
+      }
+    }
+    let count = negativeCount - local
+    if count == 0 { return }
+    let drawn = output + local
     // Expected repeated pairs among the set's independent draws from the candidates.
     let candidateWeight = Double(Int(distribution.total) - excludedWeight)
     let repeats =
-      Double(negativeCount * (negativeCount - 1) / 2)
+      Double(count * (count - 1) / 2)
       * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
     if (end - start) * 100 < nodeCount && repeats <= Self.repeatLimit {
       for _ in 0..<Self.restartLimit {
-        for index in 0..<negativeCount { output[index] = drawCandidate(&random) }
-        if isDistinct(output) { return }
+        for index in 0..<count { drawn[index] = drawCandidate(&random) }
+        if isDistinct(drawn, count: count) { return }
       }
     }
-    sampleWithoutReplacement(into: output, random: &random)
+    sampleWithoutReplacement(into: drawn, count: count, random: &random)
   }
 
   /// Reads where each node's out-neighbours are listed, then the first of them, for a batch
@@ -122,13 +145,13 @@ struct NegativeSampler {
   /// numpy's `choice(..., replace=False)` in distribution: rounds of independent draws, each
   /// keeping first occurrences of nodes not yet chosen.
   private mutating func sampleWithoutReplacement(
-    into output: UnsafeMutablePointer<NodeID>, random: inout RandomSource
+    into output: UnsafeMutablePointer<NodeID>, count: Int, random: inout RandomSource
   ) {
     var found = 0
-    while found < negativeCount {
+    while found < count {
       let roundStart = found
       nextSeenMark()
-      for _ in roundStart..<negativeCount {
+      for _ in roundStart..<count {
         let candidate = drawCandidate(&random)
         if seen[Int(candidate)] != seenMark {
           seen[Int(candidate)] = seenMark
@@ -186,9 +209,9 @@ struct NegativeSampler {
   }
 
   @inline(__always)
-  private mutating func isDistinct(_ output: UnsafeMutablePointer<NodeID>) -> Bool {
+  private mutating func isDistinct(_ output: UnsafeMutablePointer<NodeID>, count: Int) -> Bool {
     nextSeenMark()
-    for index in 0..<negativeCount {
+    for index in 0..<count {
       let node = Int(output[index])
       if seen[node] == seenMark { return false }
       seen[node] = seenMark

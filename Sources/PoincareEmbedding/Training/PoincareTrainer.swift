@@ -76,6 +76,12 @@ public final class PoincareTrainer {
   /// Negative draws after and during burn-in.
   let trainingNegatives: AliasTable
   let burnInNegatives: AliasTable
+  /// Descendants per node: the reversed relation graph.
+  lazy var descendants: RelationGraph = {
+    var reversed = relations.pairs
+    for index in stride(from: 0, to: reversed.count, by: 2) { reversed.swapAt(index, index + 1) }
+    return RelationGraph(nodeCount: relations.nodeCount, pairs: reversed)
+  }()
   /// The current epoch's relations in shuffled order.
   private var epochPairs: [NodeID] = []
 
@@ -301,12 +307,20 @@ public final class PoincareTrainer {
       try burnInNegatives.withView { burnInNegatives in
         try graph.offsets.withUnsafeBufferPointer { offsets in
           try graph.targets.withUnsafeBufferPointer { targets in
-            let data = TrainingData(
+            try descendants.offsets.withUnsafeBufferPointer { descendantOffsets in
+            try descendants.targets.withUnsafeBufferPointer { descendantTargets in
+            var data = TrainingData(
               offsets: offsets, targets: targets, distribution: trainingNegatives)
+            if configuration.localNegativeCount > 0 {
+              data.descendantOffsets = descendantOffsets.baseAddress
+              data.descendantTargets = descendantTargets.baseAddress
+            }
             var engine = TrainingEngine(
               data: data, configuration: configuration, trainingNegatives: trainingNegatives,
               burnInNegatives: burnInNegatives)
             return try body(&engine)
+            }
+            }
           }
         }
       }

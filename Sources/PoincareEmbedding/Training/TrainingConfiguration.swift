@@ -51,6 +51,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   public var learningRateSchedule = LearningRateSchedule.constant
   /// How rows reaching the boundary are pulled back. gensim: rescale, then step ε toward 0.
   public var projection = BoundaryProjection.gensim
+  /// Negatives per relation drawn uniformly among the positive's other descendants (its
+  /// subtree minus the child's parents and the child): the nodes that compete with the parent
+  /// in the child's ranking. gensim: none.
+  public var localNegativeCount = 0
   /// The model trained in. gensim: the Poincaré ball. Either way the vectors written are
   /// Poincaré-ball coordinates.
   public var model = EmbeddingModel.poincare

@@ -31,6 +31,9 @@ struct TrainingData: @unchecked Sendable {
   let targets: UnsafeBufferPointer<NodeID>
   /// The negative distribution workers start with.
   let distribution: AliasView
+  /// Descendants per node, for local negatives.
+  var descendantOffsets: UnsafePointer<Int>? = nil
+  var descendantTargets: UnsafePointer<NodeID>? = nil
 }
 
 /// The outcome of training some batches: the summed softmax loss and the number of batches.
@@ -92,6 +95,9 @@ struct TrainingWorker: ~Copyable {
     sampler = NegativeSampler(
       distribution: data.distribution, offsets: data.offsets, targets: data.targets,
       negativeCount: negativeCount, marks: marks)
+    sampler.descendantOffsets = data.descendantOffsets
+    sampler.descendantTargets = data.descendantTargets
+    sampler.localCount = configuration.localNegativeCount
   }
 
   deinit {
@@ -152,7 +158,8 @@ struct TrainingWorker: ~Copyable {
     touched &+= sampler.touchExclusions(of: UnsafeBufferPointer(start: childNodes, count: count))
     for position in 0..<count {
       sampler.sample(
-        for: Int(childNodes[position]), into: slotNodes + position * slots + 1, random: &random)
+        for: Int(childNodes[position]), positive: Int(slotNodes[position * slots]),
+        into: slotNodes + position * slots + 1, random: &random)
     }
     return updateBatch(count: count, rows: rows, learningRate: learningRate)
   }

@@ -79,6 +79,10 @@ enum TrainCommand: Subcommand {
     help: "Beyond gensim: train in the poincare ball (gensim) or on the lorentz hyperboloid "
       + "(geodesic steps, no boundary to stall at; --regularization is not used). The vectors "
       + "written are Poincaré-ball coordinates either way.", defaultValue: "poincare")
+  static let localNegatives = OptionSpec(
+    name: "local-negatives", valueName: "n",
+    help: "Beyond gensim: n of the negatives of each relation are drawn among the parent's other "
+      + "descendants.", defaultValue: "0")
   static let learningRateSchedule = OptionSpec(
     name: "learning-rate-schedule", valueName: "schedule",
     help: "Beyond gensim: constant (gensim), or linear: decreasing each epoch after burn-in "
@@ -113,7 +117,7 @@ enum TrainCommand: Subcommand {
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
       regularization, epsilon, initRange, seed, threads, rng, delimiter, checkpoint,
       checkpointEvery, resume, quiet, model, negativeSampling, burnInNegativeSampling,
-      learningRateSchedule, projection,
+      learningRateSchedule, projection, localNegatives,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -303,6 +307,8 @@ enum TrainCommand: Subcommand {
     configuration.projection = try choice(
       projection, in: arguments, default: configuration.projection)
     configuration.model = try choice(model, in: arguments, default: configuration.model)
+    configuration.localNegativeCount = try arguments.value(
+      localNegatives, default: configuration.localNegativeCount)
     try configuration.validate()
     return configuration
   }
