@@ -9,7 +9,7 @@ private func sampleNegatives(
   local: Int = 0, positive: Int = 0
 ) -> [[NodeID]] {
   let graph = RelationGraph(relations)
-  let alias = AliasTable(.counts, counts: relations.vocabulary.counts)
+  let alias = AliasTable(.counts, counts: relations.vocabulary.counts, graph: graph)
   var random = RandomSource(seed: seed)
   var result: [[NodeID]] = []
   alias.withView { distribution in
@@ -206,7 +206,7 @@ private func sampleNegatives(
     // With uniform sampling the heavy node "a" is drawn no more often than any other.
     let relations = Relations([("u", "p")] + (0..<300).map { ("x\($0)", "a") })
     let graph = RelationGraph(relations)
-    let table = AliasTable(.uniform, counts: relations.vocabulary.counts)
+    let table = AliasTable(.uniform, counts: relations.vocabulary.counts, graph: graph)
     var random = RandomSource(seed: 8)
     var heavy = 0
     let draws = 20_000

@@ -19,6 +19,11 @@ struct AliasTable: Sendable {
   let weights: [Int]
   /// Σ weight², for the expected number of repeats among independent draws.
   let squaredTotal: Double
+  /// Per node, the total weight and squared weight of its parents (the nodes excluded when it
+  /// is the child), so the sampler need not add them up for every relation; zeros without a
+  /// graph.
+  let excludedWeights: [Int]
+  let excludedSquares: [Double]
   /// Σ weights: the range of the second uniform draw.
   let total: UInt64
 
@@ -51,6 +56,33 @@ struct AliasTable: Sendable {
     self.weights = nodeWeights
     self.total = UInt64(total)
     self.squaredTotal = nodeWeights.reduce(0) { $0 + Double($1) * Double($1) }
+    self.excludedWeights = [Int](repeating: 0, count: nodeCount)
+    self.excludedSquares = [Double](repeating: 0, count: nodeCount)
+  }
+
+  /// The table of a negative distribution over nodes with the given gensim counts, with the
+  /// parents' weights of every child of `graph`.
+  init(_ distribution: NegativeDistribution, counts: [Int], graph: RelationGraph) {
+    self.init(distribution, counts: counts)
+    var excludedWeights = [Int](repeating: 0, count: counts.count)
+    var excludedSquares = [Double](repeating: 0, count: counts.count)
+    for node in 0..<counts.count {
+      for parent in graph.outNeighbors(node) {
+        let weight = weights[Int(parent)]
+        excludedWeights[node] += weight
+        excludedSquares[node] += Double(weight) * Double(weight)
+      }
+    }
+    self = AliasTable(self, excludedWeights: excludedWeights, excludedSquares: excludedSquares)
+  }
+
+  private init(_ table: AliasTable, excludedWeights: [Int], excludedSquares: [Double]) {
+    entries = table.entries
+    weights = table.weights
+    total = table.total
+    squaredTotal = table.squaredTotal
+    self.excludedWeights = excludedWeights
+    self.excludedSquares = excludedSquares
   }
 
   /// The table of a negative distribution over nodes with the given gensim counts.
@@ -72,10 +104,15 @@ struct AliasTable: Sendable {
   func withView<R>(_ body: (AliasView) throws -> R) rethrows -> R {
     try entries.withUnsafeBufferPointer { entries in
       try weights.withUnsafeBufferPointer { weights in
-        try body(
-          AliasView(
-            entries: entries.baseAddress!, weights: weights.baseAddress!, total: total,
-            squaredTotal: squaredTotal))
+        try excludedWeights.withUnsafeBufferPointer { excludedWeights in
+          try excludedSquares.withUnsafeBufferPointer { excludedSquares in
+            try body(
+              AliasView(
+                entries: entries.baseAddress!, weights: weights.baseAddress!, total: total,
+                squaredTotal: squaredTotal, excludedWeights: excludedWeights.baseAddress!,
+                excludedSquares: excludedSquares.baseAddress!))
+          }
+        }
       }
     }
   }
@@ -99,4 +136,6 @@ struct AliasView: @unchecked Sendable {
   let weights: UnsafePointer<Int>
   let total: UInt64
   let squaredTotal: Double
+  let excludedWeights: UnsafePointer<Int>
+  let excludedSquares: UnsafePointer<Double>
 }

@@ -30,10 +30,12 @@ struct NegativeSampler {
   let targets: UnsafePointer<NodeID>
   let nodeCount: Int
   let negativeCount: Int
-  /// Per-worker marks: `excluded[x] == exclusionMark` means x may not be drawn now.
-  private let excluded: UnsafeMutablePointer<UInt32>
-  /// Per-worker marks for finding repeats among a relation's negatives.
-  private let seen: UnsafeMutablePointer<UInt32>
+  /// Per-worker marks, one array for two uses (to halve its cache footprint):
+  /// `marks[x] == exclusionMark` means x may not be drawn now; `marks[x] == seenMark` that x is
+  /// already among the negatives being drawn. Every mark value is fresh (`nextMark`), and only
+  /// nodes that may be drawn get seen marks, so the two never clash.
+  private let marks: UnsafeMutablePointer<UInt32>
+  private var lastMark: UInt32 = 0
   private var exclusionMark: UInt32 = 0
   private var seenMark: UInt32 = 0
   /// Pre-drawn candidates; `drawIndex` is the next unused one.
@@ -55,15 +57,14 @@ struct NegativeSampler {
     marks: UnsafeMutableBufferPointer<UInt32>
   ) {
     let nodeCount = offsets.count - 1
-    precondition(marks.count >= 2 * nodeCount)
+    precondition(marks.count >= nodeCount)
     self.distribution = distribution
     self.offsets = offsets.baseAddress!
     self.targets = targets.baseAddress ?? UnsafePointer(bitPattern: 8)!
     self.nodeCount = nodeCount
     self.negativeCount = negativeCount
     marks.initialize(repeating: 0)
-    self.excluded = marks.baseAddress!
-    self.seen = marks.baseAddress! + nodeCount
+    self.marks = marks.baseAddress!
     self.draws = .allocate(capacity: Self.bufferCapacity)
     self.drawIndex = Self.bufferCapacity
   }
@@ -87,18 +88,25 @@ struct NegativeSampler {
     for u: Int, positive: Int, into output: UnsafeMutablePointer<NodeID>,
     random: inout RandomSource
   ) {
-    nextExclusionMark()
+    // One relation takes at most restartLimit + negativeCount + 1 marks: clear well before
+    // the counter could wrap, never in the middle of a relation.
+    if lastMark > UInt32.max - (1 << 24) {
+      marks.update(repeating: 0, count: nodeCount)
+      lastMark = 0
+    }
+    exclusionMark = nextMark()
     let start = offsets[u]
     let end = offsets[u + 1]
     let weights = distribution.weights
-    var excludedWeight = 0
-    var excludedSquares = 0.0
+    // The weight of u's parents, summed once per distribution (`AliasTable.excludedWeights`).
+    var excludedWeight = distribution.excludedWeights[u]
+    var excludedSquares = distribution.excludedSquares[u]
+    for index in start..<end { marks[Int(targets[index])] = exclusionMark }
     func exclude(_ node: Int) {
-      excluded[node] = exclusionMark
+      marks[node] = exclusionMark
       excludedWeight += weights[node]
       excludedSquares += Double(weights[node]) * Double(weights[node])
     }
-    for index in start..<end { exclude(Int(targets[index])) }
     var local = 0
     if localCount > 0, let descendantOffsets, let descendantTargets {
       let first = descendantOffsets[positive]
@@ -107,7 +115,7 @@ struct NegativeSampler {
       while local < localCount && size > 0 && attempts < 4 * localCount {
         attempts += 1
         let node = Int(descendantTargets[first + random.bounded(size)])
-        if node == u || excluded[node] == exclusionMark { continue }
+        if node == u || marks[node] == exclusionMark { continue }
         output[local] = NodeID(node)
         exclude(node)
         local += 1
@@ -150,17 +158,17 @@ struct NegativeSampler {
     var found = 0
     while found < count {
       let roundStart = found
-      nextSeenMark()
+      seenMark = nextMark()
       for _ in roundStart..<count {
         let candidate = drawCandidate(&random)
-        if seen[Int(candidate)] != seenMark {
-          seen[Int(candidate)] = seenMark
+        if marks[Int(candidate)] != seenMark {
+          marks[Int(candidate)] = seenMark
           output[found] = candidate
           found += 1
         }
       }
       // Chosen nodes leave the candidate set for the next round.
-      for index in roundStart..<found { excluded[Int(output[index])] = exclusionMark }
+      for index in roundStart..<found { marks[Int(output[index])] = exclusionMark }
     }
   }
 
@@ -169,7 +177,7 @@ struct NegativeSampler {
   private mutating func drawCandidate(_ random: inout RandomSource) -> NodeID {
     for _ in 0..<Self.rejectionLimit {
       let candidate = nextDraw(&random)
-      if excluded[Int(candidate)] != exclusionMark { return candidate }
+      if marks[Int(candidate)] != exclusionMark { return candidate }
     }
     return drawFromTable(&random)
   }
@@ -199,9 +207,9 @@ struct NegativeSampler {
   private func drawFromTable(_ random: inout RandomSource) -> NodeID {
     let weights = distribution.weights
     var total = 0
-    for node in 0..<nodeCount where excluded[node] != exclusionMark { total += weights[node] }
+    for node in 0..<nodeCount where marks[node] != exclusionMark { total += weights[node] }
     var target = random.bounded(total)
-    for node in 0..<nodeCount where excluded[node] != exclusionMark {
+    for node in 0..<nodeCount where marks[node] != exclusionMark {
       if target < weights[node] { return NodeID(node) }
       target -= weights[node]
     }
@@ -210,30 +218,26 @@ struct NegativeSampler {
 
   @inline(__always)
   private mutating func isDistinct(_ output: UnsafeMutablePointer<NodeID>, count: Int) -> Bool {
-    nextSeenMark()
+    if count <= 16 {
+      // Few enough to compare pairwise in registers, without touching the marks.
+      for later in 1..<max(count, 1) {
+        for earlier in 0..<later where output[earlier] == output[later] { return false }
+      }
+      return true
+    }
+    seenMark = nextMark()
     for index in 0..<count {
       let node = Int(output[index])
-      if seen[node] == seenMark { return false }
-      seen[node] = seenMark
+      if marks[node] == seenMark { return false }
+      marks[node] = seenMark
     }
     return true
   }
 
+  /// A mark value not used since the marks were last cleared.
   @inline(__always)
-  private mutating func nextExclusionMark() {
-    exclusionMark &+= 1
-    if exclusionMark == 0 {
-      excluded.update(repeating: 0, count: nodeCount)
-      exclusionMark = 1
-    }
-  }
-
-  @inline(__always)
-  private mutating func nextSeenMark() {
-    seenMark &+= 1
-    if seenMark == 0 {
-      seen.update(repeating: 0, count: nodeCount)
-      seenMark = 1
-    }
+  private mutating func nextMark() -> UInt32 {
+    lastMark &+= 1
+    return lastMark
   }
 }

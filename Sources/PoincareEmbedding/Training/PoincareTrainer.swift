@@ -127,10 +127,12 @@ public final class PoincareTrainer {
     self.position = position
     self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
     let counts = relations.vocabulary.counts
-    self.trainingNegatives = AliasTable(configuration.negativeDistribution, counts: counts)
+    self.trainingNegatives = AliasTable(
+      configuration.negativeDistribution, counts: counts, graph: graph)
     self.burnInNegatives =
       configuration.burnInNegativeDistribution == configuration.negativeDistribution
-      ? trainingNegatives : AliasTable(configuration.burnInNegativeDistribution, counts: counts)
+      ? trainingNegatives
+      : AliasTable(configuration.burnInNegativeDistribution, counts: counts, graph: graph)
     try checkNegativeCandidates()
   }
 

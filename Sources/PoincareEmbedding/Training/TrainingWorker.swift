@@ -91,7 +91,7 @@ struct TrainingWorker: ~Copyable {
     updates = .allocate(capacity: batchSize * (1 + slots) * rowLength)
     slotValues = .allocate(capacity: 5 * slots)
     norms = .allocate(capacity: batchSize * slots)
-    marks = .allocate(capacity: 2 * (data.offsets.count - 1))
+    marks = .allocate(capacity: data.offsets.count - 1)
     sampler = NegativeSampler(
       distribution: data.distribution, offsets: data.offsets, targets: data.targets,
       negativeCount: negativeCount, marks: marks)
