@@ -1,0 +1,674 @@
+// Goals, in priority order:
+// 1. Exact ranks: every comparison decided as the true Poincaré distances of the stored
+//    coordinates decide it, ties included (strictly closer negatives count, as in gensim).
+// 2. Both protocols, `paper` and `gensim`, from one pass over the all-pairs work.
+// 3. Speed: the whole WordNet noun closure (82,115 × 82,115 pairs) in seconds on two cores.
+//
+// How (see `RankingEngine` for the bounds that make the fast path safe):
+// - For a query u, d(u, w) increases with the key k(w) = ‖u − w‖² / (1 − ‖w‖²): no arcosh, no
+//   division per pair.
+// - The scan computes, 4 queries × 8 candidates at a time in SIMD8<Float> lanes, a *lower
+//   bound* of k(w) from ‖w‖² + ‖u‖² − 2u·w with a proven error margin. Almost every w is farther
+//   than u's farthest ranked positive; the bound proves it and the w costs nothing more. Float32
+//   because baseline x86-64 (SSE2) holds 4 floats but only 2 doubles per register: the filter
+//   runs twice as fast, and its coarser rounding only widens the margin.
+// - The few w that may be closer get an interval of k(w) from direct differences, and a binary
+//   search among u's positives (sorted by exact distance) finds how many positives lie strictly
+//   farther. Where intervals overlap, `ExactKeyComparison` decides in integer arithmetic.
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Dispatch
+import Synchronization
+
+/// Per-query results of both protocols.
+struct QueryOutcome: Sendable, Equatable {
+  /// Σ ranks and the number of ranked positives, `paper` protocol (u excluded).
+  var paperRankSum = 0
+  var paperCount = 0
+  /// Average precision, `paper` protocol; meaningless when `paperCount == 0`.
+  var paperAveragePrecision = 0.0
+  /// The same for the `gensim` protocol (u counted as a negative at distance 0).
+  var gensimRankSum = 0
+  var gensimCount = 0
+  var gensimAveragePrecision = 0.0
+}
+
+/// Work counters, for reports and tests.
+struct RankingStatistics: Sendable, Equatable {
+  /// Pairs (u, w) the SIMD bound could not rule out.
+  var candidates = 0
+  /// Comparisons decided in exact integer arithmetic.
+  var exactComparisons = 0
+}
+
+/// Ranks positives among all vector rows, exactly, for many query nodes at once.
+///
+/// Error bounds (ε = 2⁻⁵³, n = dimension), all deliberately loose by a factor of two or more:
+/// - `1 − ‖x‖²` per row from a double-double sum of squares: error ≤ 2ε·T + 4(n+2)²ε².
+/// - The scan's float `‖w‖² + ‖u‖² − 2u·w` (η = 2⁻²⁴; coordinates, norms and products rounded
+///   to float) has absolute error ≤ (4n + 12)η because all norms are < 1; subtracting
+///   `filterSlack` = 2(4n + 16)η and multiplying by a float lower bound of 1/(1 − ‖w‖²) gives a
+///   value that never exceeds the exact key, and the sum plus 2·filterSlack bounds ‖u − w‖² from
+///   above.
+/// - A candidate's `Σ(uᵢ − wᵢ)²` from direct differences has relative error ≤ (n + 2)ε (all terms
+///   are ≥ 0) plus n·2⁻¹⁰⁷⁴ from underflow; its key interval widens that by (2n + 8)ε.
+final class RankingEngine: @unchecked Sendable {
+  // @unchecked Sendable: every buffer is written once in `init` and only read afterwards.
+  let count: Int
+  let dimension: Int
+  /// Row-major coordinates, `count × dimension`.
+  let rows: UnsafeMutablePointer<Double>
+  /// Lower and upper bounds of 1 / (1 − ‖x‖²) per row (upper: +∞ when 1 − ‖x‖² may be ≤ 0).
+  let inverseTLow: UnsafeMutablePointer<Double>
+  let inverseTHigh: UnsafeMutablePointer<Double>
+  /// ‖x‖² per row (the high word of its double-double sum).
+  let squaredNorms: UnsafeMutablePointer<Double>
+  /// Rows in groups of eight, coordinate-major, as floats: `panels[g · dimension + k]` holds
+  /// coordinate k of rows 8g…8g+7. The last group is padded with zero rows.
+  let groupCount: Int
+  let panels: UnsafeMutablePointer<SIMD8<Float>>
+  /// Per group: ‖w‖² − filterSlack (1e30 for padding) and a lower bound of 1 / (1 − ‖w‖²)
+  /// (1 for padding), as floats.
+  let panelOffsets: UnsafeMutablePointer<SIMD8<Float>>
+  let panelScales: UnsafeMutablePointer<SIMD8<Float>>
+  /// The slack subtracted from ‖w‖² in `panelOffsets`: at least twice the rounding error of the
+  /// scan's float ‖w‖² + ‖u‖² − 2u·w, so `sum + 2 · filterSlack` bounds ‖u − w‖² from above.
+  let filterSlack: Double
+
+  /// Queries per unit of work; a multiple of 4.
+  static let blockSize = 64
+
+  init(_ vectors: KeyedVectors) {
+    count = vectors.count
+    dimension = vectors.dimension
+    let n = dimension
+    let epsilon = Double.ulpOfOne / 2
+    let rows = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count * n))
+    rows.initialize(repeating: 0, count: max(1, count * n))
+    for (index, value) in vectors.values.enumerated() { rows[index] = value }
+    self.rows = rows
+    inverseTLow = .allocate(capacity: max(1, count))
+    inverseTHigh = .allocate(capacity: max(1, count))
+    squaredNorms = .allocate(capacity: max(1, count))
+    let tSlack = 4 * Double((n + 2) * (n + 2)) * epsilon * epsilon
+      + Double(4 * n) * Double.leastNormalMagnitude
+    for row in 0..<count {
+      let (high, low) = Self.squaredNorm(rows + row * n, dimension: n)
+      squaredNorms[row] = high
+      // 1 − (high + low) with the rounding of 1 − high recovered exactly (TwoSum).
+      let t = 1 - high
+      let virtualHigh = 1 - t
+      let roundOff = (1 - (t + virtualHigh)) + (virtualHigh - high)
+      let tValue = t + (roundOff - low)
+      let tError = 2 * epsilon * abs(tValue) + tSlack
+      inverseTLow[row] = (1 / (tValue + tError)) * (1 - 8 * epsilon)
+      let tLow = tValue - tError
+      inverseTHigh[row] = tLow > 0 ? (1 / tLow) * (1 + 8 * epsilon) : .infinity
+    }
+    groupCount = (count + 7) / 8
+    panels = .allocate(capacity: max(1, groupCount * n))
+    panelOffsets = .allocate(capacity: max(1, groupCount))
+    panelScales = .allocate(capacity: max(1, groupCount))
+    let floatEpsilon = Double(Float.ulpOfOne) / 2
+    let filterSlack = 2 * Double(4 * n + 16) * floatEpsilon
+    self.filterSlack = filterSlack
+    for group in 0..<groupCount {
+      // Padding: a huge finite offset, so that `low − bound` is never ∞ − ∞.
+      var offset = SIMD8<Float>(repeating: 1e30)
+      var scale = SIMD8<Float>(repeating: 1)
+      for lane in 0..<8 where group * 8 + lane < count {
+        offset[lane] = Float(squaredNorms[group * 8 + lane] - filterSlack)
+        // Shrunk by 4η so that rounding to float cannot push it above 1 / (1 − ‖w‖²).
+        scale[lane] = Float(inverseTLow[group * 8 + lane] * (1 - 4 * floatEpsilon))
+      }
+      panelOffsets[group] = offset
+      panelScales[group] = scale
+      for k in 0..<n {
+        var lanes = SIMD8<Float>(repeating: 0)
+        for lane in 0..<8 where group * 8 + lane < count {
+          lanes[lane] = Float(rows[(group * 8 + lane) * n + k])
+        }
+        panels[group * n + k] = lanes
+      }
+    }
+  }
+
+  deinit {
+    rows.deallocate()
+    inverseTLow.deallocate()
+    inverseTHigh.deallocate()
+    squaredNorms.deallocate()
+    panels.deallocate()
+    panelOffsets.deallocate()
+    panelScales.deallocate()
+  }
+
+  /// Σ xᵢ² as an unevaluated sum high + low (Dekker's exact squares, TwoSum accumulation).
+  static func squaredNorm(_ x: UnsafePointer<Double>, dimension: Int) -> (Double, Double) {
+    var high = 0.0
+    var low = 0.0
+    for index in 0..<dimension {
+      let a = x[index]
+      let split = 134_217_729 * a  // 2^27 + 1
+      let aHigh = split - (split - a)
+      let aLow = a - aHigh
+      let product = a * a
+      let productError = ((aHigh * aHigh - product) + 2 * aHigh * aLow) + aLow * aLow
+      let sum = high + product
+      let virtual = sum - high
+      let sumError = (high - (sum - virtual)) + (product - virtual)
+      high = sum
+      low += sumError + productError
+    }
+    let sum = high + low
+    return (sum, low - (sum - high))
+  }
+
+  /// An interval [low, high] holding the exact key ‖u − x‖² / (1 − ‖x‖²); both 0 exactly when x
+  /// equals u coordinate for coordinate.
+  @inline(__always)
+  func keyInterval(query u: UnsafePointer<Double>, row x: Int) -> (low: Double, high: Double) {
+    let n = dimension
+    let p = rows + x * n
+    var sum = 0.0
+    var differs = false
+    for index in 0..<n {
+      let difference = u[index] - p[index]
+      differs = differs || difference != 0
+      sum += difference * difference
+    }
+    guard differs else { return (0, 0) }
+    let epsilon = Double.ulpOfOne / 2
+    let relative = Double(2 * n + 8) * epsilon
+    let absolute = Double(2 * n) * Double.leastNonzeroMagnitude
+    let low = max(sum * (1 - relative) - absolute, 0) * inverseTLow[x] * (1 - 8 * epsilon)
+    let high = (sum * (1 + relative) + absolute) * inverseTHigh[x] * (1 + 8 * epsilon)
+    return (low, high)
+  }
+
+  /// Ranks every query's positives; results in query order, independent of `threadCount`.
+  func rank(_ queries: RankingQueries, threadCount: Int) -> ([QueryOutcome], RankingStatistics) {
+    let blockCount = (queries.count + Self.blockSize - 1) / Self.blockSize
+    let threads = max(1, min(threadCount, blockCount))
+    let shared = SharedRankingState(queries: queries, blockCount: blockCount)
+    let work: @Sendable (Int) -> Void = { worker in
+      let ranker = BlockRanker(engine: self, queries: shared.queries)
+      while true {
+        let block = shared.nextBlock.add(1, ordering: .relaxed).oldValue
+        if block >= blockCount { break }
+        let start = block * Self.blockSize
+        let end = min(start + Self.blockSize, shared.queries.count)
+        let outcomes = ranker.rank(start..<end)
+        shared.store(outcomes, at: start)
+      }
+      shared.add(ranker.statistics)
+    }
+    if threads == 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+    }
+    return shared.results()
+  }
+}
+
+/// What the workers share: the queries, the next block to take, and the results.
+private final class SharedRankingState: Sendable {
+  let queries: RankingQueries
+  let nextBlock = Atomic<Int>(0)
+  private let outcomes: Mutex<[QueryOutcome]>
+  private let statistics = Mutex(RankingStatistics())
+
+  init(queries: RankingQueries, blockCount: Int) {
+    self.queries = queries
+    outcomes = Mutex([QueryOutcome](repeating: QueryOutcome(), count: queries.count))
+  }
+
+  func store(_ block: [QueryOutcome], at start: Int) {
+    outcomes.withLock { $0.replaceSubrange(start..<(start + block.count), with: block) }
+  }
+
+  func add(_ counts: RankingStatistics) {
+    statistics.withLock {
+      $0.candidates += counts.candidates
+      $0.exactComparisons += counts.exactComparisons
+    }
+  }
+
+  func results() -> ([QueryOutcome], RankingStatistics) {
+    (outcomes.withLock { $0 }, statistics.withLock { $0 })
+  }
+}
+
+/// One positive of one query: its row and the interval of its key.
+private struct Positive {
+  var row: Int32
+  var low: Double
+  var high: Double
+}
+
+/// What the candidate path needs about one query of the block being ranked.
+private struct Slot {
+  var node = 0
+  var row: UnsafePointer<Double>
+  /// `positives[positiveStart..<positiveEnd]`, sorted by exact key.
+  var positiveStart = 0
+  var positiveEnd = 0
+  /// `buckets[bucketStart + j]` counts candidates with exactly j positives at or below them.
+  var bucketStart = 0
+  /// The positives' key bounds, four at a time, padded with +∞:
+  /// `lows[boundStart..<boundEnd]`, `highs[boundStart..<boundEnd]`.
+  var boundStart = 0
+  var boundEnd = 0
+}
+
+/// A worker's scratch and the per-block ranking logic.
+///
+/// Scratch lives in buffers allocated once, sized for the largest block, and reached through
+/// `let` pointers: the candidate path runs hundreds of millions of times on a poor embedding, and
+/// array properties of a class would cost exclusivity checks and retains on every access.
+private final class BlockRanker {
+  let engine: RankingEngine
+  let queries: RankingQueries
+  private let counters: UnsafeMutablePointer<Int>  // candidates, exact comparisons
+  private let slots: UnsafeMutablePointer<Slot>
+  private let positives: UnsafeMutablePointer<Positive>
+  private let buckets: UnsafeMutablePointer<Int>
+  private let lows: UnsafeMutablePointer<SIMD4<Double>>
+  private let highs: UnsafeMutablePointer<SIMD4<Double>>
+  /// Bit `slot` of `excluded[w]` is set when w is u itself or a filtered node of the query in
+  /// that slot (blockSize = 64 slots, one bit each).
+  private let excluded: UnsafeMutablePointer<UInt64>
+  // Per tile of four queries: −2u coordinates (coordinate-major, each 4 times), ‖u‖², bound.
+  private let tileQueries: UnsafeMutablePointer<SIMD4<Float>>
+  private let tileNorms: UnsafeMutablePointer<Float>
+  private let tileBounds: UnsafeMutablePointer<Float>
+  private var ranks: [Int] = []
+  private var scratch: [Double] = []
+
+  init(engine: RankingEngine, queries: RankingQueries) {
+    self.engine = engine
+    self.queries = queries
+    let blockSize = RankingEngine.blockSize
+    var largest = 0
+    var start = 0
+    while start < queries.count {
+      let end = min(start + blockSize, queries.count)
+      largest = max(largest, queries.rankedOffsets[end] - queries.rankedOffsets[start])
+      start = end
+    }
+    counters = .allocate(capacity: 2)
+    counters.initialize(repeating: 0, count: 2)
+    slots = .allocate(capacity: blockSize)
+    slots.initialize(repeating: Slot(row: UnsafePointer(engine.rows)), count: blockSize)
+    positives = .allocate(capacity: max(1, largest))
+    buckets = .allocate(capacity: largest + blockSize)
+    lows = .allocate(capacity: largest / 4 + blockSize)
+    highs = .allocate(capacity: largest / 4 + blockSize)
+    excluded = .allocate(capacity: max(1, engine.count))
+    excluded.initialize(repeating: 0, count: max(1, engine.count))
+    tileQueries = .allocate(capacity: blockSize * engine.dimension)
+    tileNorms = .allocate(capacity: blockSize)
+    tileBounds = .allocate(capacity: blockSize)
+  }
+
+  deinit {
+    counters.deallocate()
+    slots.deallocate()
+    positives.deallocate()
+    buckets.deallocate()
+    lows.deallocate()
+    highs.deallocate()
+    excluded.deallocate()
+    tileQueries.deallocate()
+    tileNorms.deallocate()
+    tileBounds.deallocate()
+  }
+
+  var statistics: RankingStatistics {
+    RankingStatistics(candidates: counters[0], exactComparisons: counters[1])
+  }
+
+  /// Ranks queries `range` (at most `RankingEngine.blockSize`).
+  func rank(_ range: Range<Int>) -> [QueryOutcome] {
+    let n = engine.dimension
+    let tileCount = (range.count + 3) / 4
+    tileQueries.update(repeating: SIMD4(), count: tileCount * 4 * n)
+    tileNorms.update(repeating: 0, count: tileCount * 4)
+    tileBounds.update(repeating: -.infinity, count: tileCount * 4)
+    var positiveCount = 0
+    var bucketCount = 0
+    var boundCount = 0
+    for (slot, query) in range.enumerated() {
+      prepare(
+        query: query, slot: slot, positiveCount: &positiveCount, bucketCount: &bucketCount,
+        boundCount: &boundCount)
+    }
+
+    // The scan: runs of candidate groups small enough to stay in cache while every tile of the
+    // block passes over them.
+    let groupsPerRun = max(16, 4096 / max(1, n))
+    var groupStart = 0
+    while groupStart < engine.groupCount {
+      let groupEnd = min(groupStart + groupsPerRun, engine.groupCount)
+      for tile in 0..<tileCount where (0..<4).contains(where: { tileBounds[tile * 4 + $0] > -.infinity }) {
+        scan(tile: tile, groups: groupStart..<groupEnd)
+      }
+      groupStart = groupEnd
+    }
+    for query in range {
+      excluded[Int(queries.nodes[query])] = 0
+      for w in queries.filtered[queries.filteredOffsets[query]..<queries.filteredOffsets[query + 1]] {
+        excluded[Int(w)] = 0
+      }
+    }
+    return range.enumerated().map { slot, query in finish(query: query, slot: slot) }
+  }
+
+  /// Collects, sorts and bounds query `query`'s ranked positives other than u itself.
+  private func prepare(
+    query: Int, slot: Int, positiveCount: inout Int, bucketCount: inout Int, boundCount: inout Int
+  ) {
+    let n = engine.dimension
+    let u = Int(queries.nodes[query])
+    let uRow = UnsafePointer(engine.rows + u * n)
+    let bit = UInt64(1) << UInt64(slot)
+    excluded[u] |= bit
+    for w in queries.filtered[queries.filteredOffsets[query]..<queries.filteredOffsets[query + 1]] {
+      excluded[Int(w)] |= bit
+    }
+    let start = positiveCount
+    for target in queries.ranked[queries.rankedOffsets[query]..<queries.rankedOffsets[query + 1]]
+    where Int(target) != u {
+      let (low, high) = engine.keyInterval(query: uRow, row: Int(target))
+      positives[positiveCount] = Positive(row: target, low: low, high: high)
+      positiveCount += 1
+    }
+    var sorted = UnsafeMutableBufferPointer(start: positives + start, count: positiveCount - start)
+    sorted.sort { a, b in compare(a, b, query: uRow) < 0 }
+    let boundStart = boundCount
+    for chunk in stride(from: 0, to: sorted.count, by: 4) {
+      var low = SIMD4<Double>(repeating: .infinity)
+      var high = SIMD4<Double>(repeating: .infinity)
+      for lane in 0..<min(4, sorted.count - chunk) {
+        low[lane] = sorted[chunk + lane].low
+        high[lane] = sorted[chunk + lane].high
+      }
+      lows[boundCount] = low
+      highs[boundCount] = high
+      boundCount += 1
+    }
+    slots[slot] = Slot(
+      node: u, row: uRow, positiveStart: start, positiveEnd: positiveCount,
+      bucketStart: bucketCount, boundStart: boundStart, boundEnd: boundCount)
+    (buckets + bucketCount).update(repeating: 0, count: sorted.count + 1)
+    bucketCount += sorted.count + 1
+    let tile = slot / 4
+    let lane = slot % 4
+    for k in 0..<n {
+      tileQueries[(tile * n + k) * 4 + lane] = SIMD4(repeating: Float(-2 * uRow[k]))
+    }
+    tileNorms[slot] = Float(engine.squaredNorms[u])
+    if let bound = sorted.lazy.map(\.high).max() {
+      // The farthest positive's upper bound, rounded up to a float.
+      let rounded = Float(bound)
+      tileBounds[slot] = Double(rounded) >= bound ? rounded : rounded.nextUp
+    }
+  }
+
+  /// The order of two nodes' exact keys: −1, 0 or 1.
+  @inline(__always)
+  private func compare(_ a: Positive, _ b: Positive, query u: UnsafePointer<Double>) -> Int {
+    if a.high < b.low { return -1 }
+    if a.low > b.high { return 1 }
+    return compareExactly(a, b, query: u)
+  }
+
+  @inline(never)
+  private func compareExactly(_ a: Positive, _ b: Positive, query u: UnsafePointer<Double>)
+    -> Int
+  {
+    if a.low == a.high && b.low == b.high && a.low == b.low { return 0 }
+    counters[1] += 1
+    let n = engine.dimension
+    return ExactKeyComparison.compare(
+      query: u, engine.rows + Int(a.row) * n, engine.rows + Int(b.row) * n, dimension: n)
+  }
+
+  /// Runs the SIMD bound of one tile (four queries) over `groups` of eight rows.
+  private func scan(tile: Int, groups: Range<Int>) {
+    let n = engine.dimension
+    let panels = UnsafePointer(engine.panels)
+    let offsets = UnsafePointer(engine.panelOffsets)
+    let scales = UnsafePointer(engine.panelScales)
+    let base = tile * 4
+    let norms0 = SIMD4<Float>(repeating: tileNorms[base])
+    let norms1 = SIMD4<Float>(repeating: tileNorms[base + 1])
+    let norms2 = SIMD4<Float>(repeating: tileNorms[base + 2])
+    let norms3 = SIMD4<Float>(repeating: tileNorms[base + 3])
+    let bound0 = SIMD4<Float>(repeating: tileBounds[base])
+    let bound1 = SIMD4<Float>(repeating: tileBounds[base + 1])
+    let bound2 = SIMD4<Float>(repeating: tileBounds[base + 2])
+    let bound3 = SIMD4<Float>(repeating: tileBounds[base + 3])
+    let u = UnsafePointer(tileQueries + tile * n * 4)
+    // SIMD8 split by hand into SIMD4 halves: the compiler lowers lane-wise selects on SIMD8 to
+    // scalar loops, but SIMD4<Float> maps onto one SSE register.
+    for group in groups {
+      let offset = offsets[group]
+      var sumA0 = offset.lowHalf + norms0
+      var sumA1 = offset.lowHalf + norms1
+      var sumA2 = offset.lowHalf + norms2
+      var sumA3 = offset.lowHalf + norms3
+      var sumB0 = offset.highHalf + norms0
+      var sumB1 = offset.highHalf + norms1
+      var sumB2 = offset.highHalf + norms2
+      var sumB3 = offset.highHalf + norms3
+      let w = UnsafeRawPointer(panels + group * n).assumingMemoryBound(to: SIMD4<Float>.self)
+      for k in 0..<n {
+        let wA = w[2 * k]
+        let wB = w[2 * k + 1]
+        let uk = u + 4 * k
+        // Each −2u coordinate is stored four times: one aligned load, no shuffle.
+        let u0 = uk[0]
+        let u1 = uk[1]
+        let u2 = uk[2]
+        let u3 = uk[3]
+        sumA0 += wA * u0
+        sumB0 += wB * u0
+        sumA1 += wA * u1
+        sumB1 += wB * u1
+        sumA2 += wA * u2
+        sumB2 += wB * u2
+        sumA3 += wA * u3
+        sumB3 += wB * u3
+      }
+      let scale = scales[group]
+      let scaleA = scale.lowHalf
+      let scaleB = scale.highHalf
+      // One test for the 32 pairs: is any key's lower bound at or below its query's bound?
+      let marginA = Self.minimum(
+        Self.minimum(sumA0 * scaleA - bound0, sumA1 * scaleA - bound1),
+        Self.minimum(sumA2 * scaleA - bound2, sumA3 * scaleA - bound3))
+      let marginB = Self.minimum(
+        Self.minimum(sumB0 * scaleB - bound0, sumB1 * scaleB - bound1),
+        Self.minimum(sumB2 * scaleB - bound2, sumB3 * scaleB - bound3))
+      guard Self.smallest(Self.minimum(marginA, marginB)) <= 0 else { continue }
+      resolve(
+        tile: tile, group: group, sumsA: (sumA0, sumA1, sumA2, sumA3),
+        sumsB: (sumB0, sumB1, sumB2, sumB3), scale: scale)
+    }
+  }
+
+  @inline(__always)
+  private static func smallest(_ a: SIMD4<Float>) -> Float {
+    min(min(a[0], a[1]), min(a[2], a[3]))
+  }
+
+  /// Lane-wise minimum (the standard library's `pointwiseMin` is not inlined here).
+  @inline(__always)
+  private static func minimum(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
+    a.replacing(with: b, where: b .< a)
+  }
+
+  /// Counts the candidates of a tile's four queries among one group of eight rows.
+  ///
+  /// `sumsA`/`sumsB` are the scan's ‖w‖² − slack + ‖u‖² − 2u·w per query, for rows 8·group + 0…3
+  /// and + 4…7; times `scale` they are the keys' lower bounds.
+  @inline(never)
+  private func resolve(
+    tile: Int, group: Int,
+    sumsA: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>),
+    sumsB: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>), scale: SIMD8<Float>
+  ) {
+    resolve(slot: tile * 4, group: group, sums: SIMD8(lowHalf: sumsA.0, highHalf: sumsB.0), scale: scale)
+    resolve(slot: tile * 4 + 1, group: group, sums: SIMD8(lowHalf: sumsA.1, highHalf: sumsB.1), scale: scale)
+    resolve(slot: tile * 4 + 2, group: group, sums: SIMD8(lowHalf: sumsA.2, highHalf: sumsB.2), scale: scale)
+    resolve(slot: tile * 4 + 3, group: group, sums: SIMD8(lowHalf: sumsA.3, highHalf: sumsB.3), scale: scale)
+  }
+
+  /// Counts the candidates of one query among one group of eight rows.
+  @inline(__always)
+  private func resolve(slot: Int, group: Int, sums: SIMD8<Float>, scale: SIMD8<Float>) {
+    let bound = tileBounds[slot]
+    let lows = sums * scale
+    var lanes = 0
+    for lane in 0..<8 {
+      lanes |= (lows[lane] <= bound ? 1 : 0) << lane
+    }
+    let bit = UInt64(1) << UInt64(slot)
+    let epsilon = Double.ulpOfOne / 2
+    while lanes != 0 {
+      let lane = lanes.trailingZeroBitCount
+      lanes &= lanes - 1
+      let w = group * 8 + lane
+      guard w < engine.count, excluded[w] & bit == 0 else { continue }
+      // ‖u − w‖² ≤ sum + 2·slack, so this interval holds k(w) without another pass over w.
+      let high =
+        (Double(sums[lane]) + 2 * engine.filterSlack) * engine.inverseTHigh[w] * (1 + 8 * epsilon)
+      count(candidate: w, slot: slot, low: max(Double(lows[lane]), 0), high: high)
+    }
+  }
+
+  /// Adds row `w`, whose key lies in [low, high], to the counts of the positives it is strictly
+  /// closer than.
+  @inline(__always)
+  private func count(candidate w: Int, slot: Int, low: Double, high: Double) {
+    counters[0] += 1
+    let state = slots[slot]
+    var candidate = Positive(row: Int32(w), low: low, high: high)
+    let notFarther: Int
+    if state.positiveEnd - state.positiveStart <= 32 {
+      // Few positives: count those certainly not farther and those possibly not farther without
+      // branching; they differ only on a near-tie.
+      var (certain, possible) = countNotFarther(state, candidate)
+      if certain != possible {
+        let (refinedLow, refinedHigh) = engine.keyInterval(query: state.row, row: w)
+        candidate.low = refinedLow
+        candidate.high = refinedHigh
+        (certain, possible) = countNotFarther(state, candidate)
+      }
+      if certain != possible {
+        certain = 0
+        for index in state.positiveStart..<state.positiveEnd
+        where compare(positives[index], candidate, query: state.row) <= 0 {
+          certain += 1
+        }
+      }
+      notFarther = certain
+    } else {
+      // Many positives: binary search; they are sorted by exact key, so those with a key ≤ k(w)
+      // come first.
+      var isRefined = false
+      var lower = state.positiveStart
+      var upper = state.positiveEnd
+      while lower < upper {
+        let middle = (lower + upper) / 2
+        let positive = positives[middle]
+        if !isRefined && positive.high >= candidate.low && positive.low <= candidate.high {
+          // Undecided by the scan's interval: tighten it with direct differences.
+          let (refinedLow, refinedHigh) = engine.keyInterval(query: state.row, row: w)
+          candidate.low = refinedLow
+          candidate.high = refinedHigh
+          isRefined = true
+        }
+        if compare(positive, candidate, query: state.row) <= 0 {
+          lower = middle + 1
+        } else {
+          upper = middle
+        }
+      }
+      notFarther = lower - state.positiveStart
+    }
+    // w is strictly closer than the positives after the first `notFarther`.
+    if notFarther < state.positiveEnd - state.positiveStart {
+      buckets[state.bucketStart + notFarther] += 1
+    }
+  }
+
+  /// How many of the slot's positives have a key certainly ≤ the candidate's, and possibly ≤.
+  ///
+  /// Branch-free over the SIMD copies of the bounds: on a poor embedding this runs for a large
+  /// share of all pairs, and its comparisons are unpredictable.
+  @inline(__always)
+  private func countNotFarther(_ state: Slot, _ candidate: Positive) -> (Int, Int) {
+    let low = SIMD4<Double>(repeating: candidate.low)
+    let high = SIMD4<Double>(repeating: candidate.high)
+    var certain = SIMD4<Int64>()
+    var possible = SIMD4<Int64>()
+    for chunk in state.boundStart..<state.boundEnd {
+      // A true lane of a mask is all ones, i.e. −1.
+      certain &-= unsafeBitCast(highs[chunk] .<= low, to: SIMD4<Int64>.self)
+      possible &-= unsafeBitCast(lows[chunk] .<= high, to: SIMD4<Int64>.self)
+    }
+    return (Int(certain.wrappedSum()), Int(possible.wrappedSum()))
+  }
+
+  /// Turns the counts into ranks and average precisions, for both protocols.
+  private func finish(query: Int, slot: Int) -> QueryOutcome {
+    let u = queries.nodes[query]
+    let state = slots[slot]
+    let ranked = queries.ranked[queries.rankedOffsets[query]..<queries.rankedOffsets[query + 1]]
+    let isSelfRanked = ranked.contains(u)
+    let isSelfFiltered =
+      isSelfRanked
+      || queries.filtered[queries.filteredOffsets[query]..<queries.filteredOffsets[query + 1]]
+        .contains(u)
+    var outcome = QueryOutcome()
+    // paper: rank = 1 + #{w ∉ filtered, w ≠ u : k(w) < k(v)}, ascending with the sorted positives.
+    ranks.removeAll(keepingCapacity: true)
+    var closer = 0
+    for index in 0..<(state.positiveEnd - state.positiveStart) {
+      closer += buckets[state.bucketStart + index]
+      ranks.append(1 + closer)
+    }
+    outcome.paperCount = ranks.count
+    outcome.paperRankSum = ranks.reduce(0, +)
+    if !ranks.isEmpty {
+      outcome.paperAveragePrecision = ranks.withUnsafeBufferPointer {
+        AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
+      }
+    }
+    // gensim: u is a negative at distance 0 unless filtered (`distances` includes u itself), so
+    // it is strictly closer than every positive at a distance > 0; a self-loop makes u a positive
+    // of itself, ranked 1.
+    if isSelfRanked {
+      ranks.insert(1, at: 0)
+    } else if !isSelfFiltered {
+      for index in ranks.indices where positives[state.positiveStart + index].high > 0 {
+        ranks[index] += 1
+      }
+    }
+    outcome.gensimCount = ranks.count
+    outcome.gensimRankSum = ranks.reduce(0, +)
+    if !ranks.isEmpty {
+      outcome.gensimAveragePrecision = ranks.withUnsafeBufferPointer {
+        AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
+      }
+    }
+    return outcome
+  }
+}
