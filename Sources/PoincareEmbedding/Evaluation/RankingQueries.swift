@@ -107,14 +107,21 @@ struct MappedRelations {
         continue
       }
       guard skipMissing else {
-        let missing = child < 0 ? relations.child(index) : relations.parent(index)
-        let name = relations.vocabulary.name(of: Int(missing))
-        let others = missingNodes > 1 ? " (\(missingNodes - 1) more nodes lack one too)" : ""
+        let names = relations.vocabulary
+        let missing = names.name(of: Int(child < 0 ? relations.child(index) : relations.parent(index)))
+        let relation = "'\(names.name(of: Int(relations.child(index))))' → "
+          + "'\(names.name(of: Int(relations.parent(index))))'"
+        let others = missingNodes > 1 ? "; \(missingNodes - 1) more nodes lack one too" : ""
+        let suggestions = vectors.keys(closeTo: missing)
+        let guess =
+          suggestions.isEmpty
+          ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "? "
         throw InputError(
           .malformed, path: path,
-          message:
-            "node '\(name)' (relation \(index + 1): '\(relations.vocabulary.name(of: Int(relations.child(index))))' → '\(relations.vocabulary.name(of: Int(relations.parent(index))))') has no vector\(others)",
-          hint: "evaluate vectors trained on these relations, or skip such relations with --skip-missing.")
+          message: "node '\(missing)' (relation \(index + 1): \(relation)) has no vector\(others)",
+          hint: guess
+            + "Evaluate vectors trained on these relations, or skip such relations with --skip-missing."
+        )
       }
       skippedRelations += 1
     }

@@ -8,7 +8,8 @@
 ///    lines repeating one relation stay together.
 /// 2. The test set has ⌊fraction × distinct relations⌋ relations.
 /// 3. Candidates, in order of first appearance, are visited in a Fisher–Yates order drawn from
-///    `SplitMix64(seed)`; each is moved to test when both of its nodes still occur in another
+///    `RandomSource(seed:)` (xoshiro256** seeded through SplitMix64, Lemire's bounded integers);
+///    each is moved to test when both of its nodes still occur in another
 ///    train line, until the test set is full. In a transitive closure every node of a candidate
 ///    has a leaf descendant, whose relation to it can never move, so this is a uniform sample of
 ///    the candidates; on other graphs it keeps every node in train.
@@ -64,12 +65,12 @@ public struct TrainTestSplit: Sendable, Equatable {
         && isInner(distinct[$0].parent)
     }
     let target = Int((testFraction * Double(distinct.count)).rounded(.down))
-    var random = SplitMix64(seed: seed)
+    var random = RandomSource(seed: seed)
     var isTest = [Bool](repeating: false, count: distinct.count)
     var chosen = 0
     var position = 0
     while chosen < target && position < candidates.count {
-      let other = position + random.next(below: candidates.count - position)
+      let other = position + random.bounded(candidates.count - position)
       candidates.swapAt(position, other)
       let id = candidates[position]
       position += 1

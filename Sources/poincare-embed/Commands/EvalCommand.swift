@@ -40,7 +40,8 @@ enum EvalCommand: Subcommand {
       bit). Distances are compared exactly. Relation nodes are matched to vectors by name.
       """,
     arguments: [
-      ArgumentSpec(name: "vectors", help: "word2vec vectors file (text or binary, as gensim writes)."),
+      ArgumentSpec(
+        name: "vectors", help: "Vectors: word2vec text or binary (as gensim writes), or a checkpoint."),
       ArgumentSpec(
         name: "relations", help: "Relations to reconstruct: child<TAB>parent lines.",
         isOptional: true),
@@ -78,7 +79,7 @@ enum EvalCommand: Subcommand {
 
     let clock = ContinuousClock()
     let started = clock.now
-    let vectors = try Word2VecFormat.read(vectorsPath)
+    let vectors = try VectorsInput.read(vectorsPath)
     var report: EvaluationReport
     if let relationsPath {
       let relations = try RelationFile.read(relationsPath)
@@ -96,8 +97,11 @@ enum EvalCommand: Subcommand {
       report.loadSeconds = seconds(loaded - started)
     }
     report.vectorsPath = vectorsPath
-    console.write(
-      arguments.flag(json) ? report.json(protocols: protocols) : report.table(protocols: protocols))
+    if arguments.flag(json) {
+      console.print(report.json(protocols: protocols).rendered())
+    } else {
+      console.write(report.table(protocols: protocols))
+    }
   }
 
   private static func seconds(_ duration: Duration) -> Double {

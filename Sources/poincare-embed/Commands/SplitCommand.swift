@@ -19,8 +19,8 @@ enum SplitCommand: Subcommand {
       nodes are neither roots (never a child) nor leaves (never a parent), as in gensim's \
       Poincaré evaluation notebook; self-loops always stay in train, and repeated lines of one \
       relation stay together. floor(f × distinct relations) of them go to test: candidates are \
-      visited in a Fisher-Yates order drawn from SplitMix64(seed) with Lemire's bounded \
-      integers, and one is taken when both of its nodes still occur in another train line, so \
+      visited in a Fisher-Yates order drawn from xoshiro256** seeded through SplitMix64, with \
+      Lemire's bounded integers, and one is taken when both of its nodes still occur in another train line, so \
       every test node occurs in train. On a transitive closure this is a uniform sample of the \
       candidates. The same input and seed give the same files on every platform. Lines keep \
       their input order.
