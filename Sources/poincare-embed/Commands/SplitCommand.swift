@@ -9,7 +9,7 @@ enum SplitCommand: Subcommand {
     name: "seed", valueName: "n", help: "Random seed (0 to 2^64-1).", defaultValue: "0")
   static let output = OptionSpec(
     name: "output", shortName: "o", valueName: "prefix",
-    help: "Write <prefix>.train.tsv and <prefix>.test.tsv.")
+    help: "Write <prefix>.train.tsv and <prefix>.test.tsv (required).")
 
   static let spec = CommandSpec(
     name: "split",
@@ -33,7 +33,7 @@ enum SplitCommand: Subcommand {
     let fraction: Double = try arguments.value(testFraction, default: 0.1)
     let seedValue: UInt64 = try arguments.value(seed, default: 0)
     guard let prefix = arguments.string(output) else {
-      throw CommandLineError.validation("Missing expected option '\(output.synopsis)'")
+      throw CommandLineError.missingArgument(output.synopsis)
     }
     try TrainTestSplit.validate(testFraction: fraction)
     let relations = try RelationFile.read(relationsPath)
