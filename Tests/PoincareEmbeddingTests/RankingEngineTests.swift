@@ -223,3 +223,29 @@ import Testing
     #expect(report.gensim == expected.gensim)
   }
 }
+
+extension RankingEngineTests {
+  @Test func manyCandidatesPerQuery() throws {
+    // Each query's farthest positive is the farthest row, so nearly every row is a candidate:
+    // more than a worker buffers per query (1024) before counting them.
+    let instance = Self.instance(seed: 11, style: .generic, count: 1500, dimension: 3)
+    let vectors = instance.vectors
+    let origin = [Double](repeating: 0, count: 3)
+    let farthest = (0..<vectors.count).max {
+      PoincareBall.distance(origin, vectors.vector($0)) < PoincareBall.distance(origin, vectors.vector($1))
+    }!
+    let name = vectors.vocabulary.name(of: farthest)
+    let pairs = (0..<6).flatMap { query in
+      [("n\(query * 7)", name), ("n\(query * 7)", "n\(query * 7 + 3)")]
+    }
+    let (ranked, items) = Self.graph(pairs, vectors)
+    let expected = referenceReport(
+      count: vectors.count, ranked: ranked, filtered: [:], items: items, maxN: nil,
+      isCloser: Self.closerInDouble(vectors))
+    let report = try ReconstructionEvaluation.evaluate(
+      vectors: vectors, relations: relations(pairs), options: EvaluationOptions(threadCount: 2))
+    #expect(report.paper.rankSum > 6 * 1000)
+    #expect(report.paper == expected.paper)
+    #expect(report.gensim == expected.gensim)
+  }
+}

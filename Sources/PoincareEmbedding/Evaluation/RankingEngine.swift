@@ -75,6 +75,9 @@ final class RankingEngine: @unchecked Sendable {
   /// (1 for padding), as floats.
   let panelOffsets: UnsafeMutablePointer<SIMD8<Float>>
   let panelScales: UnsafeMutablePointer<SIMD8<Float>>
+  /// Per group: an upper bound of 1 / (1 − ‖w‖²) as a float (+∞ where 1 − ‖w‖² may be ≤ 0;
+  /// 1 for padding).
+  let panelScalesHigh: UnsafeMutablePointer<SIMD8<Float>>
   /// The slack subtracted from ‖w‖² in `panelOffsets`: at least twice the rounding error of the
   /// scan's float ‖w‖² + ‖u‖² − 2u·w, so `sum + 2 · filterSlack` bounds ‖u − w‖² from above.
   let filterSlack: Double
@@ -113,6 +116,7 @@ final class RankingEngine: @unchecked Sendable {
     panels = .allocate(capacity: max(1, groupCount * n))
     panelOffsets = .allocate(capacity: max(1, groupCount))
     panelScales = .allocate(capacity: max(1, groupCount))
+    panelScalesHigh = .allocate(capacity: max(1, groupCount))
     let floatEpsilon = Double(Float.ulpOfOne) / 2
     let filterSlack = 2 * Double(4 * n + 16) * floatEpsilon
     self.filterSlack = filterSlack
@@ -120,13 +124,16 @@ final class RankingEngine: @unchecked Sendable {
       // Padding: a huge finite offset, so that `low − bound` is never ∞ − ∞.
       var offset = SIMD8<Float>(repeating: 1e30)
       var scale = SIMD8<Float>(repeating: 1)
+      var scaleHigh = SIMD8<Float>(repeating: 1)
       for lane in 0..<8 where group * 8 + lane < count {
         offset[lane] = Float(squaredNorms[group * 8 + lane] - filterSlack)
         // Shrunk by 4η so that rounding to float cannot push it above 1 / (1 − ‖w‖²).
         scale[lane] = Float(inverseTLow[group * 8 + lane] * (1 - 4 * floatEpsilon))
+        scaleHigh[lane] = Float(inverseTHigh[group * 8 + lane] * (1 + 4 * floatEpsilon))
       }
       panelOffsets[group] = offset
       panelScales[group] = scale
+      panelScalesHigh[group] = scaleHigh
       for k in 0..<n {
         var lanes = SIMD8<Float>(repeating: 0)
         for lane in 0..<8 where group * 8 + lane < count {
@@ -145,6 +152,7 @@ final class RankingEngine: @unchecked Sendable {
     panels.deallocate()
     panelOffsets.deallocate()
     panelScales.deallocate()
+    panelScalesHigh.deallocate()
   }
 
   /// Σ xᵢ² as an unevaluated sum high + low (Dekker's exact squares, TwoSum accumulation).
@@ -258,7 +266,9 @@ private struct Slot {
   /// `positives[positiveStart..<positiveEnd]`, sorted by exact key.
   var positiveStart = 0
   var positiveEnd = 0
-  /// `buckets[bucketStart + j]` counts candidates with exactly j positives at or below them.
+  /// `buckets[bucketStart + lane · (m + 1) + j]` counts candidates with exactly j of the m
+  /// positives at or below them, seen in SIMD lane `lane` (0…7): one histogram per lane, so
+  /// that the eight rows of a group never wait on each other's increments.
   var bucketStart = 0
   /// The positives' key bounds, four at a time, padded with +∞:
   /// `lows[boundStart..<boundEnd]`, `highs[boundStart..<boundEnd]`.
@@ -283,6 +293,13 @@ private final class BlockRanker {
   /// Bit `slot` of `excluded[w]` is set when w is u itself or a filtered node of the query in
   /// that slot (blockSize = 64 slots, one bit each).
   private let excluded: UnsafeMutablePointer<UInt64>
+  /// Per group of eight rows: the OR of their `excluded` bits.
+  private let excludedGroups: UnsafeMutablePointer<UInt64>
+  /// Per positive: float bounds of its key, each repeated in four lanes (`thresholds[2i]` low,
+  /// `thresholds[2i + 1]` high).
+  private let thresholds: UnsafeMutablePointer<SIMD4<Float>>
+  /// Candidate rows counted in SIMD, per lane, since the block started.
+  private var candidateLanes = SIMD4<Int32>()
   // Per tile of four queries: −2u coordinates (coordinate-major, each 4 times), ‖u‖², bound.
   private let tileQueries: UnsafeMutablePointer<SIMD4<Float>>
   private let tileNorms: UnsafeMutablePointer<Float>
@@ -306,11 +323,17 @@ private final class BlockRanker {
     slots = .allocate(capacity: blockSize)
     slots.initialize(repeating: Slot(row: UnsafePointer(engine.rows)), count: blockSize)
     positives = .allocate(capacity: max(1, largest))
-    buckets = .allocate(capacity: largest + blockSize)
+    buckets = .allocate(capacity: 8 * (largest + blockSize))
     lows = .allocate(capacity: largest / 4 + blockSize)
     highs = .allocate(capacity: largest / 4 + blockSize)
-    excluded = .allocate(capacity: max(1, engine.count))
-    excluded.initialize(repeating: 0, count: max(1, engine.count))
+    // One entry per row of every group; padding rows are excluded for every slot.
+    excluded = .allocate(capacity: max(8, engine.groupCount * 8))
+    excluded.initialize(repeating: .max, count: max(8, engine.groupCount * 8))
+    excluded.update(repeating: 0, count: engine.count)
+    excludedGroups = .allocate(capacity: max(1, engine.groupCount))
+    excludedGroups.initialize(repeating: 0, count: max(1, engine.groupCount))
+    if engine.count % 8 != 0 { excludedGroups[engine.groupCount - 1] = .max }
+    thresholds = .allocate(capacity: max(2, 2 * largest))
     tileQueries = .allocate(capacity: blockSize * engine.dimension)
     tileNorms = .allocate(capacity: blockSize)
     tileBounds = .allocate(capacity: blockSize)
@@ -324,6 +347,8 @@ private final class BlockRanker {
     lows.deallocate()
     highs.deallocate()
     excluded.deallocate()
+    excludedGroups.deallocate()
+    thresholds.deallocate()
     tileQueries.deallocate()
     tileNorms.deallocate()
     tileBounds.deallocate()
@@ -360,10 +385,17 @@ private final class BlockRanker {
       }
       groupStart = groupEnd
     }
+    counters[0] += Int(candidateLanes[0]) + Int(candidateLanes[1]) + Int(candidateLanes[2])
+      + Int(candidateLanes[3])
+    candidateLanes = SIMD4()
     for query in range {
-      excluded[Int(queries.nodes[query])] = 0
+      let u = Int(queries.nodes[query])
+      excluded[u] = 0
+      excludedGroups[u / 8] = u / 8 == engine.groupCount - 1 && engine.count % 8 != 0 ? .max : 0
       for w in queries.filtered[queries.filteredOffsets[query]..<queries.filteredOffsets[query + 1]] {
         excluded[Int(w)] = 0
+        let group = Int(w) / 8
+        excludedGroups[group] = group == engine.groupCount - 1 && engine.count % 8 != 0 ? .max : 0
       }
     }
     return range.enumerated().map { slot, query in finish(query: query, slot: slot) }
@@ -378,8 +410,10 @@ private final class BlockRanker {
     let uRow = UnsafePointer(engine.rows + u * n)
     let bit = UInt64(1) << UInt64(slot)
     excluded[u] |= bit
+    excludedGroups[u / 8] |= bit
     for w in queries.filtered[queries.filteredOffsets[query]..<queries.filteredOffsets[query + 1]] {
       excluded[Int(w)] |= bit
+      excludedGroups[Int(w) / 8] |= bit
     }
     let start = positiveCount
     for target in queries.ranked[queries.rankedOffsets[query]..<queries.rankedOffsets[query + 1]]
@@ -390,6 +424,10 @@ private final class BlockRanker {
     }
     var sorted = UnsafeMutableBufferPointer(start: positives + start, count: positiveCount - start)
     sorted.sort { a, b in compare(a, b, query: uRow) < 0 }
+    for index in start..<positiveCount {
+      thresholds[2 * index] = SIMD4(repeating: Self.floatBelow(positives[index].low))
+      thresholds[2 * index + 1] = SIMD4(repeating: Self.floatAbove(positives[index].high))
+    }
     let boundStart = boundCount
     for chunk in stride(from: 0, to: sorted.count, by: 4) {
       var low = SIMD4<Double>(repeating: .infinity)
@@ -405,8 +443,8 @@ private final class BlockRanker {
     slots[slot] = Slot(
       node: u, row: uRow, positiveStart: start, positiveEnd: positiveCount,
       bucketStart: bucketCount, boundStart: boundStart, boundEnd: boundCount)
-    (buckets + bucketCount).update(repeating: 0, count: sorted.count + 1)
-    bucketCount += sorted.count + 1
+    (buckets + bucketCount).update(repeating: 0, count: 8 * (sorted.count + 1))
+    bucketCount += 8 * (sorted.count + 1)
     let tile = slot / 4
     let lane = slot % 4
     for k in 0..<n {
@@ -415,9 +453,20 @@ private final class BlockRanker {
     tileNorms[slot] = Float(engine.squaredNorms[u])
     if let bound = sorted.lazy.map(\.high).max() {
       // The farthest positive's upper bound, rounded up to a float.
-      let rounded = Float(bound)
-      tileBounds[slot] = Double(rounded) >= bound ? rounded : rounded.nextUp
+      tileBounds[slot] = Self.floatAbove(bound)
     }
+  }
+
+  /// The largest float ≤ `value`.
+  static func floatBelow(_ value: Double) -> Float {
+    let rounded = Float(value)
+    return Double(rounded) <= value ? rounded : rounded.nextDown
+  }
+
+  /// The smallest float ≥ `value`.
+  static func floatAbove(_ value: Double) -> Float {
+    let rounded = Float(value)
+    return Double(rounded) >= value ? rounded : rounded.nextUp
   }
 
   /// The order of two nodes' exact keys: −1, 0 or 1.
@@ -524,32 +573,94 @@ private final class BlockRanker {
     sumsA: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>),
     sumsB: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>), scale: SIMD8<Float>
   ) {
-    resolve(slot: tile * 4, group: group, sums: SIMD8(lowHalf: sumsA.0, highHalf: sumsB.0), scale: scale)
-    resolve(slot: tile * 4 + 1, group: group, sums: SIMD8(lowHalf: sumsA.1, highHalf: sumsB.1), scale: scale)
-    resolve(slot: tile * 4 + 2, group: group, sums: SIMD8(lowHalf: sumsA.2, highHalf: sumsB.2), scale: scale)
-    resolve(slot: tile * 4 + 3, group: group, sums: SIMD8(lowHalf: sumsA.3, highHalf: sumsB.3), scale: scale)
+    let scaleHigh = engine.panelScalesHigh[group]
+    resolve(slot: tile * 4, group: group, sums: (sumsA.0, sumsB.0), scale: scale, scaleHigh: scaleHigh)
+    resolve(slot: tile * 4 + 1, group: group, sums: (sumsA.1, sumsB.1), scale: scale, scaleHigh: scaleHigh)
+    resolve(slot: tile * 4 + 2, group: group, sums: (sumsA.2, sumsB.2), scale: scale, scaleHigh: scaleHigh)
+    resolve(slot: tile * 4 + 3, group: group, sums: (sumsA.3, sumsB.3), scale: scale, scaleHigh: scaleHigh)
   }
 
-  /// Counts the candidates of one query among one group of eight rows.
+  /// Counts one query's candidates among one group of eight rows, if it has any.
   @inline(__always)
-  private func resolve(slot: Int, group: Int, sums: SIMD8<Float>, scale: SIMD8<Float>) {
-    let bound = tileBounds[slot]
-    let lows = sums * scale
-    var lanes = 0
-    for lane in 0..<8 {
-      lanes |= (lows[lane] <= bound ? 1 : 0) << lane
+  private func resolve(
+    slot: Int, group: Int, sums: (SIMD4<Float>, SIMD4<Float>), scale: SIMD8<Float>,
+    scaleHigh: SIMD8<Float>
+  ) {
+    let bound = SIMD4(repeating: tileBounds[slot])
+    let lowA = sums.0 * scale.lowHalf
+    let lowB = sums.1 * scale.highHalf
+    guard Self.smallest(Self.minimum(lowA - bound, lowB - bound)) <= 0 else { return }
+    // ‖u − w‖² ≤ sum + 2·slack, so these are upper bounds of the keys.
+    let slack = SIMD4<Float>(repeating: Float(2 * engine.filterSlack))
+    let highA = (sums.0 + slack) * scaleHigh.lowHalf
+    let highB = (sums.1 + slack) * scaleHigh.highHalf
+    count(slot: slot, group: group, lows: (lowA, lowB), highs: (highA, highB))
+  }
+
+  /// Counts one query's candidates among one group of eight rows, branch-free over the rows.
+  ///
+  /// For each row, `notFartherLow` counts the positives whose key is certainly ≤ the row's (the
+  /// positive's upper bound at or below the row's lower bound) and `notFartherHigh` those whose
+  /// key may be. Where they agree, the row is strictly closer than exactly the other positives,
+  /// which come last in the exact order: `buckets[j]` counts rows with j positives not farther.
+  /// Rows farther than every positive land in the unused `buckets[m]`. Where the counts differ
+  /// (a near-tie), `count(candidate:…)` decides the row exactly.
+  @inline(__always)
+  private func count(
+    slot: Int, group: Int, lows: (SIMD4<Float>, SIMD4<Float>),
+    highs: (SIMD4<Float>, SIMD4<Float>)
+  ) {
+    let state = slots[slot]
+    var lowCountA = SIMD4<Int32>()
+    var lowCountB = SIMD4<Int32>()
+    var highCountA = SIMD4<Int32>()
+    var highCountB = SIMD4<Int32>()
+    for index in state.positiveStart..<state.positiveEnd {
+      let low = thresholds[2 * index]
+      let high = thresholds[2 * index + 1]
+      // A true lane of a mask is all ones, i.e. −1.
+      lowCountA &-= unsafeBitCast(high .<= lows.0, to: SIMD4<Int32>.self)
+      lowCountB &-= unsafeBitCast(high .<= lows.1, to: SIMD4<Int32>.self)
+      highCountA &-= unsafeBitCast(low .<= highs.0, to: SIMD4<Int32>.self)
+      highCountB &-= unsafeBitCast(low .<= highs.1, to: SIMD4<Int32>.self)
     }
+    let positiveCount = Int32(state.positiveEnd - state.positiveStart)
+    // u itself, filtered nodes and padding rows count for nothing: send them to buckets[m].
     let bit = UInt64(1) << UInt64(slot)
-    let epsilon = Double.ulpOfOne / 2
-    while lanes != 0 {
-      let lane = lanes.trailingZeroBitCount
-      lanes &= lanes - 1
-      let w = group * 8 + lane
-      guard w < engine.count, excluded[w] & bit == 0 else { continue }
-      // ‖u − w‖² ≤ sum + 2·slack, so this interval holds k(w) without another pass over w.
-      let high =
-        (Double(sums[lane]) + 2 * engine.filterSlack) * engine.inverseTHigh[w] * (1 + 8 * epsilon)
-      count(candidate: w, slot: slot, low: max(Double(lows[lane]), 0), high: high)
+    if excludedGroups[group] & bit != 0 {
+      for lane in 0..<4 where excluded[group * 8 + lane] & bit != 0 {
+        lowCountA[lane] = positiveCount
+        highCountA[lane] = positiveCount
+      }
+      for lane in 0..<4 where excluded[group * 8 + 4 + lane] & bit != 0 {
+        lowCountB[lane] = positiveCount
+        highCountB[lane] = positiveCount
+      }
+    }
+    let all = SIMD4<Int32>(repeating: positiveCount)
+    candidateLanes &-= unsafeBitCast(lowCountA .< all, to: SIMD4<Int32>.self)
+    candidateLanes &-= unsafeBitCast(lowCountB .< all, to: SIMD4<Int32>.self)
+    let buckets = self.buckets + state.bucketStart
+    let stride = Int(positiveCount) + 1
+    let differ = unsafeBitCast(lowCountA .!= highCountA, to: SIMD4<Int32>.self)
+      | unsafeBitCast(lowCountB .!= highCountB, to: SIMD4<Int32>.self)
+    if (differ[0] | differ[1] | differ[2] | differ[3]) == 0 {
+      for lane in 0..<4 {
+        buckets[lane * stride + Int(lowCountA[lane])] += 1
+        buckets[(lane + 4) * stride + Int(lowCountB[lane])] += 1
+      }
+      return
+    }
+    for lane in 0..<8 {
+      let notFarther = Int(lane < 4 ? lowCountA[lane] : lowCountB[lane - 4])
+      let possiblyNotFarther = Int(lane < 4 ? highCountA[lane] : highCountB[lane - 4])
+      if notFarther == possiblyNotFarther {
+        buckets[lane * stride + notFarther] += 1
+        continue
+      }
+      let low = Double(lane < 4 ? lows.0[lane] : lows.1[lane - 4])
+      let high = Double(lane < 4 ? highs.0[lane] : highs.1[lane - 4])
+      count(candidate: group * 8 + lane, slot: slot, low: max(low, 0), high: high)
     }
   }
 
@@ -557,7 +668,6 @@ private final class BlockRanker {
   /// closer than.
   @inline(__always)
   private func count(candidate w: Int, slot: Int, low: Double, high: Double) {
-    counters[0] += 1
     let state = slots[slot]
     var candidate = Positive(row: Int32(w), low: low, high: high)
     let notFarther: Int
@@ -640,10 +750,11 @@ private final class BlockRanker {
     var outcome = QueryOutcome()
     // paper: rank = 1 + #{w ∉ filtered, w ≠ u : k(w) < k(v)}, ascending with the sorted positives.
     ranks.removeAll(keepingCapacity: true)
-    var closer = 0
+    var counted = 0
+    let stride = state.positiveEnd - state.positiveStart + 1
     for index in 0..<(state.positiveEnd - state.positiveStart) {
-      closer += buckets[state.bucketStart + index]
-      ranks.append(1 + closer)
+      for lane in 0..<8 { counted += buckets[state.bucketStart + lane * stride + index] }
+      ranks.append(1 + counted)
     }
     outcome.paperCount = ranks.count
     outcome.paperRankSum = ranks.reduce(0, +)
