@@ -80,7 +80,8 @@ import Testing
     #expect(protocols["paper"]?["rank_sum"] as? Int == 2)
     #expect(protocols["gensim"]?["rank_sum"] as? Int == 4)
     let table = runInProcess(["eval", vectors, "--train", train, "--test", test])
-    #expect(table.output.hasPrefix("Link prediction of \(test) (2 relations)\n  trained on \(train)"))
+    #expect(
+      table.output.hasPrefix("Link prediction of \(test) (2 relations)\n  trained on \(train)"))
   }
 
   @Test func maxNIsReported() {
@@ -96,10 +97,12 @@ import Testing
     #expect(result.output.isEmpty)
     #expect(
       result.errors.hasPrefix(
-        "Error: \(relations): node 'bb' (relation 3: 'c' → 'bb') has no vector\nHint: did you mean 'b'?"))
+        "Error: \(relations): node 'bb' (relation 3: 'c' → 'bb') has no vector\nHint: did you mean 'b'?"
+      ))
     let skipped = runInProcess(["eval", vectors, relations, "--skip-missing"])
     #expect(skipped.status == 0)
-    #expect(skipped.output.contains("Skipped 1 relations with a node that has no vector (1 such nodes)."))
+    #expect(
+      skipped.output.contains("Skipped 1 relations with a node that has no vector (1 such nodes)."))
   }
 
   @Test func malformedVectorsNameFileAndLine() {
@@ -148,11 +151,14 @@ import Testing
       "c.tsv",
       "a\tr\nb\tr\na1\ta\na1\tr\nb1\tb\nb1\tr\nx\ta1\nx\ta\nx\tr\ny\tb1\ny\tb\ny\tr\n")
     let prefix = folder.file("out")
-    let result = runInProcess(["split", closure, "--test-fraction", "0.1", "--seed", "7", "-o", prefix])
+    let result = runInProcess([
+      "split", closure, "--test-fraction", "0.1", "--seed", "7", "-o", prefix,
+    ])
     #expect(result.status == 0 && result.errors.isEmpty)
     #expect(
       result.output
-        == "Wrote 11 train relations to \(prefix).train.tsv and 1 test relations to \(prefix).test.tsv (2 candidates, seed 7).\n")
+        == "Wrote 11 train relations to \(prefix).train.tsv and 1 test relations to \(prefix).test.tsv (2 candidates, seed 7).\n"
+    )
     let test = try String(contentsOfFile: prefix + ".test.tsv", encoding: .utf8)
     #expect(["a1\ta\n", "b1\tb\n"].contains(test))
     let again = folder.file("again")
@@ -166,6 +172,7 @@ import Testing
     #expect(missing.errors.hasPrefix("Error: Missing expected argument '--output <prefix>'"))
     let fraction = runInProcess(["split", "c.tsv", "--test-fraction", "1.5", "-o", "x"])
     #expect(fraction.status == 64)
-    #expect(fraction.errors.hasPrefix("Error: --test-fraction must be at least 0 and below 1 (got 1.5)"))
+    #expect(
+      fraction.errors.hasPrefix("Error: --test-fraction must be at least 0 and below 1 (got 1.5)"))
   }
 }

@@ -11,7 +11,9 @@ import Testing
     for a in values {
       for b in values {
         let (sum, carry) = a.addingReportingOverflow(b)
-        #expect((integer(a) + integer(b)) == ExactInteger(carry ? 1 : 0, shiftedLeftBy: 64) + integer(sum))
+        #expect(
+          (integer(a) + integer(b)) == ExactInteger(carry ? 1 : 0, shiftedLeftBy: 64) + integer(sum)
+        )
         let (high, low) = a.multipliedFullWidth(by: b)
         #expect((integer(a) * integer(b)) == ExactInteger(high, shiftedLeftBy: 64) + integer(low))
         #expect((integer(a) < integer(b)) == (a < b))
@@ -27,7 +29,8 @@ import Testing
     #expect(twoTo64 - integer(1) == max)
     // (2^64 − 1)² = 2^128 − 2^65 + 1
     let square = max * max
-    let expected = ExactInteger(1, shiftedLeftBy: 128) - ExactInteger(1, shiftedLeftBy: 65) + integer(1)
+    let expected =
+      ExactInteger(1, shiftedLeftBy: 128) - ExactInteger(1, shiftedLeftBy: 65) + integer(1)
     #expect(square == expected)
     #expect(ExactInteger(3, shiftedLeftBy: 130).limbs == [0, 0, 12])
     #expect(ExactInteger(UInt64.max, shiftedLeftBy: 4).limbs == [UInt64.max << 4, 15])
@@ -43,7 +46,8 @@ import Testing
     let (negative, magnitude) = ExactKeyComparison.scaled(value, lowest: lowest)
     #expect(negative == (value < 0))
     #expect(magnitude.limbs.count == 1 && magnitude.limbs[0] % 2 == 1)
-    let rebuilt = Double(sign: negative ? .minus : .plus, exponent: lowest, significand: Double(magnitude.limbs[0]))
+    let rebuilt = Double(
+      sign: negative ? .minus : .plus, exponent: lowest, significand: Double(magnitude.limbs[0]))
     #expect(rebuilt == value)
   }
 

@@ -197,7 +197,8 @@ import Testing
       options: EvaluationOptions(threadCount: 1))
     #expect(closerW.paper.rankSum == 2)  // v is strictly closer than w, though doubles tie
     #expect(closerW.exactComparisons > 0)
-    #expect(PoincareBall.distance([0, 0], [0.5, 0]) == PoincareBall.distance([0, 0], [0.5, 1e-20]))
+    #expect(
+      PoincareBall.distance([0, 0], [0.5, 0]) == PoincareBall.distance([0, 0], [0.5, 1e-20]))
   }
 
   @Test func exactNearTiesAwayFromTheOrigin() throws {
@@ -232,7 +233,8 @@ extension RankingEngineTests {
     let vectors = instance.vectors
     let origin = [Double](repeating: 0, count: 3)
     let farthest = (0..<vectors.count).max {
-      PoincareBall.distance(origin, vectors.vector($0)) < PoincareBall.distance(origin, vectors.vector($1))
+      PoincareBall.distance(origin, vectors.vector($0))
+        < PoincareBall.distance(origin, vectors.vector($1))
     }!
     let name = vectors.vocabulary.name(of: farthest)
     let pairs = (0..<6).flatMap { query in

@@ -188,7 +188,8 @@ import Testing
   @Test func invalidOptionsAreConfigurationErrors() {
     #expect(throws: ConfigurationError("--threads must be at least 1 (got 0)")) {
       try ReconstructionEvaluation.evaluate(
-        vectors: ray, relations: relations([("u", "b")]), options: EvaluationOptions(threadCount: 0))
+        vectors: ray, relations: relations([("u", "b")]), options: EvaluationOptions(threadCount: 0)
+      )
     }
     #expect(throws: ConfigurationError("--max-n must be at least 0 (got -1)")) {
       try ReconstructionEvaluation.evaluate(

@@ -68,7 +68,9 @@ import Testing
     let relations = Relations(pairs)
     let first = try TrainTestSplit.draw(relations, testFraction: 0.05, seed: 42)
     #expect(try TrainTestSplit.draw(relations, testFraction: 0.05, seed: 42) == first)
-    let others = try (0..<5).map { try TrainTestSplit.draw(relations, testFraction: 0.05, seed: $0) }
+    let others = try (0..<5).map {
+      try TrainTestSplit.draw(relations, testFraction: 0.05, seed: $0)
+    }
     #expect(others.contains { $0.test != first.test })
   }
 
@@ -87,7 +89,8 @@ import Testing
     let folder = TemporaryFolder()
     let relations = Relations(Self.tree + [("q\"uote", "a")])
     let split = TrainTestSplit(train: [0, 2, relations.count - 1], test: [1], candidateCount: 1)
-    try split.write(relations, trainPath: folder.file("t.train.tsv"), testPath: folder.file("t.test.tsv"))
+    try split.write(
+      relations, trainPath: folder.file("t.train.tsv"), testPath: folder.file("t.test.tsv"))
     let train = try RelationFile.read(folder.file("t.train.tsv"))
     #expect(train.count == 3)
     #expect(train.vocabulary.name(of: Int(train.child(2))) == "q\"uote")
@@ -96,7 +99,8 @@ import Testing
   }
 
   @Test func fractionOutOfRangeIsRefused() {
-    #expect(throws: ConfigurationError("--test-fraction must be at least 0 and below 1 (got 1.0)")) {
+    #expect(throws: ConfigurationError("--test-fraction must be at least 0 and below 1 (got 1.0)"))
+    {
       try TrainTestSplit.draw(Relations(Self.tree), testFraction: 1, seed: 0)
     }
   }

@@ -34,7 +34,9 @@ enum AveragePrecision {
       return sum
     }
     if count <= 128 {
-      var r = (values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7])
+      var r = (
+        values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]
+      )
       var index = 8
       while index < count - count % 8 {
         r.0 += values[index]

@@ -14,9 +14,10 @@ public struct EvaluationOptions: Sendable, Equatable {
   /// Drop relations with a node that has no vector, and count them, instead of failing.
   public var skipMissing: Bool
 
-  public init(threadCount: Int = EvaluationOptions.defaultThreadCount, maxN: Int? = nil,
-    skipMissing: Bool = false)
-  {
+  public init(
+    threadCount: Int = EvaluationOptions.defaultThreadCount, maxN: Int? = nil,
+    skipMissing: Bool = false
+  ) {
     self.threadCount = threadCount
     self.maxN = maxN
     self.skipMissing = skipMissing

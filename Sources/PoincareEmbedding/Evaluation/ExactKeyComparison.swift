@@ -84,7 +84,8 @@ enum ExactKeyComparison {
     guard value != 0 else { return (false, ExactInteger()) }
     let width = Int(value.significandWidth)
     // The significand times 2^width is the odd integer m < 2^53, computed exactly.
-    let integer = UInt64(value.magnitude.significand * Double(sign: .plus, exponent: width, significand: 1))
+    let integer = UInt64(
+      value.magnitude.significand * Double(sign: .plus, exponent: width, significand: 1))
     return (value < 0, ExactInteger(integer, shiftedLeftBy: value.exponent - width - lowest))
   }
 }

@@ -108,8 +108,10 @@ struct MappedRelations {
       }
       guard skipMissing else {
         let names = relations.vocabulary
-        let missing = names.name(of: Int(child < 0 ? relations.child(index) : relations.parent(index)))
-        let relation = "'\(names.name(of: Int(relations.child(index))))' → "
+        let missing = names.name(
+          of: Int(child < 0 ? relations.child(index) : relations.parent(index)))
+        let relation =
+          "'\(names.name(of: Int(relations.child(index))))' → "
           + "'\(names.name(of: Int(relations.parent(index))))'"
         let others = missingNodes > 1 ? "; \(missingNodes - 1) more nodes lack one too" : ""
         let suggestions = vectors.keys(closeTo: missing)

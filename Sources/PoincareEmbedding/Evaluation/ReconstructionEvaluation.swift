@@ -110,7 +110,8 @@ enum Evaluator {
       gensim: aggregate(outcomes, paper: false),
       vectorCount: vectors.count, dimension: vectors.dimension, relationCount: 0,
       testRelationCount: nil, skippedRelations: 0, missingNodes: 0, maxN: options.maxN,
-      threadCount: options.threadCount, seconds: 0, loadSeconds: nil, candidatePairs: statistics.candidates,
+      threadCount: options.threadCount, seconds: 0, loadSeconds: nil,
+      candidatePairs: statistics.candidates,
       exactComparisons: statistics.exactComparisons)
   }
 

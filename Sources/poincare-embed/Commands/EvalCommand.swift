@@ -41,7 +41,8 @@ enum EvalCommand: Subcommand {
       """,
     arguments: [
       ArgumentSpec(
-        name: "vectors", help: "Vectors: word2vec text or binary (as gensim writes), or a checkpoint."),
+        name: "vectors",
+        help: "Vectors: word2vec text or binary (as gensim writes), or a checkpoint."),
       ArgumentSpec(
         name: "relations", help: "Relations to reconstruct: child<TAB>parent lines.",
         isOptional: true),

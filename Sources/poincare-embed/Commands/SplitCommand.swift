@@ -42,6 +42,7 @@ enum SplitCommand: Subcommand {
     let testPath = prefix + ".test.tsv"
     try split.write(relations, trainPath: trainPath, testPath: testPath)
     console.print(
-      "Wrote \(split.train.count) train relations to \(trainPath) and \(split.test.count) test relations to \(testPath) (\(split.candidateCount) candidates, seed \(seedValue)).")
+      "Wrote \(split.train.count) train relations to \(trainPath) and \(split.test.count) test relations to \(testPath) (\(split.candidateCount) candidates, seed \(seedValue))."
+    )
   }
 }

@@ -34,19 +34,23 @@ extension EvaluationReport {
     text += "\n"
     for evaluationProtocol in protocols {
       let label = evaluationProtocol.rawValue + ":"
-      text += label.padding(toLength: 8, withPad: " ", startingAt: 0)
+      text +=
+        label.padding(toLength: 8, withPad: " ", startingAt: 0)
         + evaluationProtocol.summary + ".\n"
     }
     if let maxN {
-      text += "Truncated like gensim's evaluate(max_n=\(maxN)): nodes in index order, up to the "
+      text +=
+        "Truncated like gensim's evaluate(max_n=\(maxN)): nodes in index order, up to the "
         + "first past \(maxN).\n"
     }
     if skippedRelations > 0 {
-      text += "Skipped \(skippedRelations) relations with a node that has no vector "
+      text +=
+        "Skipped \(skippedRelations) relations with a node that has no vector "
         + "(\(missingNodes) such nodes).\n"
     }
     let reading = loadSeconds.map { " (+ \(fixed($0, digits: 2)) s reading files)" } ?? ""
-    text += "Time: \(fixed(seconds, digits: 2)) s on \(threadCount) "
+    text +=
+      "Time: \(fixed(seconds, digits: 2)) s on \(threadCount) "
       + "thread\(threadCount == 1 ? "" : "s")\(reading); each node ranked against all "
       + "\(vectorCount) vectors,\ndistances compared exactly.\n"
     return text
@@ -65,10 +69,13 @@ extension EvaluationReport {
     }
     var members: [(String, JSONValue)] = [("task", .string(task.rawValue))]
     members.append(
-      ("vectors", .object([
-        ("path", vectorsPath.map(JSONValue.string) ?? .null), ("count", .integer(vectorCount)),
-        ("dimension", .integer(dimension)),
-      ])))
+      (
+        "vectors",
+        .object([
+          ("path", vectorsPath.map(JSONValue.string) ?? .null), ("count", .integer(vectorCount)),
+          ("dimension", .integer(dimension)),
+        ])
+      ))
     switch task {
     case .reconstruction:
       members.append(("relations", file(relationsPath, count: relationCount)))
@@ -80,18 +87,22 @@ extension EvaluationReport {
     members.append(("skipped_relations", .integer(skippedRelations)))
     members.append(("missing_nodes", .integer(missingNodes)))
     members.append(
-      ("protocols", .object(protocols.map { evaluationProtocol in
-        let metrics = metrics(evaluationProtocol)
-        return (
-          evaluationProtocol.rawValue,
-          .object([
-            ("mean_rank", optional(metrics.meanRank)),
-            ("map", optional(metrics.meanAveragePrecision)),
-            ("nodes", .integer(metrics.nodeCount)), ("edges", .integer(metrics.edgeCount)),
-            ("rank_sum", .integer(metrics.rankSum)),
-          ])
-        )
-      })))
+      (
+        "protocols",
+        .object(
+          protocols.map { evaluationProtocol in
+            let metrics = metrics(evaluationProtocol)
+            return (
+              evaluationProtocol.rawValue,
+              .object([
+                ("mean_rank", optional(metrics.meanRank)),
+                ("map", optional(metrics.meanAveragePrecision)),
+                ("nodes", .integer(metrics.nodeCount)), ("edges", .integer(metrics.edgeCount)),
+                ("rank_sum", .integer(metrics.rankSum)),
+              ])
+            )
+          })
+      ))
     members.append(("threads", .integer(threadCount)))
     members.append(("seconds", .number(seconds)))
     members.append(("load_seconds", optional(loadSeconds)))
@@ -101,7 +112,8 @@ extension EvaluationReport {
   }
 
   private var heading: String {
-    let vectors = "\(vectorsPath.map { "\($0) " } ?? "")(\(vectorCount) vectors, dimension \(dimension))"
+    let vectors =
+      "\(vectorsPath.map { "\($0) " } ?? "")(\(vectorCount) vectors, dimension \(dimension))"
     let relations = "\(relationsPath.map { "\($0) " } ?? "")(\(relationCount) relations)"
     switch task {
     case .reconstruction:
@@ -122,5 +134,6 @@ private func fixed(_ value: Double, digits: Int = 4) -> String {
   let integer = Int(scaled)
   let fraction = String(integer % Int(scale))
   let sign = value < 0 && integer != 0 ? "-" : ""
-  return "\(sign)\(integer / Int(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
+  return
+    "\(sign)\(integer / Int(scale)).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
 }

@@ -23,7 +23,9 @@ func referenceReport(
   var gensimPrecisions: [Double] = []
   var scratch: [Double] = []
   func averagePrecision(_ ranks: [Int]) -> Double {
-    ranks.sorted().withUnsafeBufferPointer { AveragePrecision.of(sortedRanks: $0, scratch: &scratch) }
+    ranks.sorted().withUnsafeBufferPointer {
+      AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
+    }
   }
   for (position, u) in items.sorted().enumerated() {
     guard let positives = ranked[u], !positives.isEmpty else { continue }
