@@ -39,7 +39,10 @@ import Testing
 }
 
 @Suite struct ExactKeyComparisonTests {
-  @Test(arguments: [0.5, 0.1, -0.3, 1e-300, Double.leastNonzeroMagnitude, -2.2250738585072014e-308, 0.9999999999999999])
+  @Test(arguments: [
+    0.5, 0.1, -0.3, 1e-300, Double.leastNonzeroMagnitude, -2.2250738585072014e-308,
+    0.9999999999999999,
+  ])
   func doublesDecomposeExactly(value: Double) {
     // value = ±m · 2^e with m an odd integer: rebuild it from the scaled integer.
     let lowest = ExactKeyComparison.unitExponent(value)
@@ -71,7 +74,9 @@ import Testing
     #expect(compare([0, 0], [0.5, 0], [0.5, 1e-20]) == -1)
     #expect(compare([0, 0], [0.5, 1e-20], [0.5, 0]) == 1)
     // Subnormal coordinates.
-    #expect(compare([0, 0], [Double.leastNonzeroMagnitude, 0], [2 * Double.leastNonzeroMagnitude, 0]) == -1)
+    #expect(
+      compare([0, 0], [Double.leastNonzeroMagnitude, 0], [2 * Double.leastNonzeroMagnitude, 0])
+        == -1)
   }
 
   @Test func theBoundaryMattersNotOnlyTheEuclideanDistance() {
