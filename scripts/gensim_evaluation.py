@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Run gensim's own ReconstructionEvaluation / LinkPredictionEvaluation and print JSON.
+"""gensim's own ReconstructionEvaluation / LinkPredictionEvaluation on a vectors file, as JSON:
+the reference `poincare-embed eval --protocol gensim` is checked against (bench/eval).
 
-usage: gensim_eval.py <vectors> <relations> [--max-n N]
-       gensim_eval.py <vectors> --train <train.tsv> --test <test.tsv> [--max-n N]
+usage: python scripts/gensim_evaluation.py <vectors> <relations> [--max-n N]
+       python scripts/gensim_evaluation.py <vectors> --train <train.tsv> --test <test.tsv> [--max-n N]
 
-Prints {"mean_rank", "map", "seconds", "items_evaluated", "max_n", "gensim"}; mean_rank and map
-are printed with repr(), i.e. exactly. `items_evaluated` counts the nodes gensim ranked.
+Prints one JSON object: mean_rank and map as Python reprs (exact), seconds (evaluate() alone,
+not loading), items_evaluated (the nodes gensim ranked, counted with its own loop logic), max_n,
+and the gensim and numpy versions. Vectors are read with gensim's load_word2vec_format (binary
+for a .bin name).
 """
 import argparse
 import json

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Plausible hierarchical Poincaré vectors for a closure, without training (for benchmarks).
 
-usage: make_vectors.py <closure.tsv> <out.vec> [--dim 10] [--seed 0] [--noise 0.3]
+usage: python scripts/hierarchical_vectors.py <closure.tsv> <out.txt> [--dim 10] [--seed 0]
+           [--noise 0.3]
 
 Each node's parent is its ancestor with the longest chain of ancestors; roots sit near the origin; a child
 points near its parent's direction (angular noise `noise`/sqrt(depth)) and is closer to the

@@ -443,13 +443,7 @@ final class BlockRanker {
       for lane in 0..<8 { counted += buckets[state.bucketStart + lane * stride + index] }
       ranks.append(1 + counted)
     }
-    outcome.paperCount = ranks.count
-    outcome.paperRankSum = ranks.reduce(0, +)
-    if !ranks.isEmpty {
-      outcome.paperAveragePrecision = ranks.withUnsafeBufferPointer {
-        AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
-      }
-    }
+    outcome.paper = summary(of: ranks)
     // gensim: u is a negative at distance 0 unless filtered (`distances` includes u itself), so
     // it is strictly closer than every positive at a distance > 0; a self-loop makes u a positive
     // of itself, ranked 1.
@@ -460,13 +454,17 @@ final class BlockRanker {
         ranks[index] += 1
       }
     }
-    outcome.gensimCount = ranks.count
-    outcome.gensimRankSum = ranks.reduce(0, +)
-    if !ranks.isEmpty {
-      outcome.gensimAveragePrecision = ranks.withUnsafeBufferPointer {
-        AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
-      }
-    }
+    outcome.gensim = summary(of: ranks)
     return outcome
+  }
+
+  /// The sum, count and average precision of ascending ranks.
+  private func summary(of ranks: [Int]) -> QueryOutcome.Ranks {
+    guard !ranks.isEmpty else { return QueryOutcome.Ranks() }
+    let averagePrecision = ranks.withUnsafeBufferPointer {
+      AveragePrecision.of(sortedRanks: $0, scratch: &scratch)
+    }
+    return QueryOutcome.Ranks(
+      sum: ranks.reduce(0, +), count: ranks.count, averagePrecision: averagePrecision)
   }
 }

@@ -31,15 +31,19 @@ import Synchronization
 
 /// Per-query results of both protocols.
 struct QueryOutcome: Sendable, Equatable {
-  /// Σ ranks and the number of ranked positives, `paper` protocol (u excluded).
-  var paperRankSum = 0
-  var paperCount = 0
-  /// Average precision, `paper` protocol; meaningless when `paperCount == 0`.
-  var paperAveragePrecision = 0.0
-  /// The same for the `gensim` protocol (u counted as a negative at distance 0).
-  var gensimRankSum = 0
-  var gensimCount = 0
-  var gensimAveragePrecision = 0.0
+  /// One protocol's ranks of one query.
+  struct Ranks: Sendable, Equatable {
+    /// Σ ranks and the number of ranked positives.
+    var sum = 0
+    var count = 0
+    /// Average precision; meaningless when `count == 0`.
+    var averagePrecision = 0.0
+  }
+
+  /// u excluded.
+  var paper = Ranks()
+  /// u counted as a negative at distance 0.
+  var gensim = Ranks()
 }
 
 /// Work counters, for reports and tests.

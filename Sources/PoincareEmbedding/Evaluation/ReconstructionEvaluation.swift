@@ -106,8 +106,8 @@ enum Evaluator {
     let (outcomes, statistics) = engine.rank(queries, threadCount: options.threadCount)
     return EvaluationReport(
       task: .reconstruction,
-      paper: aggregate(outcomes, paper: true),
-      gensim: aggregate(outcomes, paper: false),
+      paper: aggregate(outcomes.map(\.paper)),
+      gensim: aggregate(outcomes.map(\.gensim)),
       vectorCount: vectors.count, dimension: vectors.dimension, relationCount: 0,
       testRelationCount: nil, skippedRelations: 0, missingNodes: 0, maxN: options.maxN,
       threadCount: options.threadCount, seconds: 0, loadSeconds: nil,
@@ -117,21 +117,15 @@ enum Evaluator {
 
   /// Mean rank = Σ ranks / edges (numpy's mean of integers is exact below 2⁵³); MAP = numpy's
   /// pairwise mean of the nodes' APs in evaluation order.
-  static func aggregate(_ outcomes: [QueryOutcome], paper: Bool) -> EvaluationMetrics {
-    var rankSum = 0
-    var edges = 0
-    var precisions: [Double] = []
-    for outcome in outcomes {
-      let count = paper ? outcome.paperCount : outcome.gensimCount
-      guard count > 0 else { continue }
-      rankSum += paper ? outcome.paperRankSum : outcome.gensimRankSum
-      edges += count
-      precisions.append(paper ? outcome.paperAveragePrecision : outcome.gensimAveragePrecision)
-    }
+  static func aggregate(_ outcomes: [QueryOutcome.Ranks]) -> EvaluationMetrics {
+    let ranked = outcomes.filter { $0.count > 0 }
+    let rankSum = ranked.reduce(0) { $0 + $1.sum }
+    let edges = ranked.reduce(0) { $0 + $1.count }
     return EvaluationMetrics(
       meanRank: edges > 0 ? Double(rankSum) / Double(edges) : nil,
-      meanAveragePrecision: precisions.isEmpty ? nil : AveragePrecision.mean(precisions),
-      nodeCount: precisions.count, edgeCount: edges, rankSum: rankSum)
+      meanAveragePrecision: ranked.isEmpty
+        ? nil : AveragePrecision.mean(ranked.map(\.averagePrecision)),
+      nodeCount: ranked.count, edgeCount: edges, rankSum: rankSum)
   }
 
   /// Distinct nodes of either relation set without a vector.
