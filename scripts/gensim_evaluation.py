@@ -8,7 +8,8 @@ usage: python scripts/gensim_evaluation.py <vectors> <relations> [--max-n N]
 Prints one JSON object: mean_rank and map as Python reprs (exact), seconds (evaluate() alone,
 not loading), items_evaluated (the nodes gensim ranked, counted with its own loop logic), max_n,
 and the gensim and numpy versions. Vectors are read with gensim's load_word2vec_format (binary
-for a .bin name).
+for a .bin name) as float64, the file's own values; gensim's default is float32 (--float32),
+whose rounding (about 1e-7 relative) reorders nearly equal distances on large graphs.
 """
 import argparse
 import json
@@ -27,9 +28,12 @@ def main():
     parser.add_argument("--train")
     parser.add_argument("--test")
     parser.add_argument("--max-n", type=int)
+    parser.add_argument("--float32", action="store_true",
+                        help="load as gensim does by default (float32), not the file's float64")
     args = parser.parse_args()
     binary = args.vectors.endswith(".bin")
-    kv = PoincareKeyedVectors.load_word2vec_format(args.vectors, binary=binary)
+    datatype = np.float32 if args.float32 else np.float64
+    kv = PoincareKeyedVectors.load_word2vec_format(args.vectors, binary=binary, datatype=datatype)
     if args.relations:
         evaluation = ReconstructionEvaluation(args.relations, kv)
         has_positives = lambda item: item in evaluation.relations
@@ -53,6 +57,7 @@ def main():
         "seconds": seconds,
         "items_evaluated": evaluated,
         "max_n": args.max_n,
+        "dtype": "float32" if args.float32 else "float64",
         "gensim": gensim.__version__,
         "numpy": np.__version__,
     }))
