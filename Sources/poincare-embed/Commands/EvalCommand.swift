@@ -36,8 +36,10 @@ enum EvalCommand: Subcommand {
 
       Both protocols come from the same pass: 'paper' excludes u from its own ranking and \
       ignores self-loops (the Poincaré paper, facebookresearch); 'gensim' ranks u as a negative \
-      at distance 0 unless it is its own positive (gensim's ReconstructionEvaluation, bit for \
-      bit). Distances are compared exactly. Relation nodes are matched to vectors by name.
+      at distance 0 unless it is its own positive, as gensim's ReconstructionEvaluation does \
+      (same numbers when gensim holds the vectors as float64; its load_word2vec_format \
+      default, float32, reorders nearly equal distances). Distances are compared exactly, \
+      without sampling. Relation nodes are matched to vectors by name.
       """,
     arguments: [
       ArgumentSpec(
