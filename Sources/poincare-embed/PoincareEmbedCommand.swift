@@ -47,7 +47,7 @@ enum PoincareEmbedCommand {
 
   static let subcommands: [any Subcommand.Type] = [
     TrainCommand.self, ClosureCommand.self, ExportCommand.self, QueryCommand.self,
-    PlotCommand.self,
+    PlotCommand.self, EvalCommand.self, SplitCommand.self,
   ]
 
   /// Runs the tool on `arguments` (without the program name).

@@ -35,6 +35,22 @@ import TestSupport
     #expect(bytes.starts(with: Array("14 2\n".utf8)))
   }
 
+  /// `train --eval` prints the same report `eval` gives for the written file (text output is
+  /// float64 shortest round-trip, so the vectors read back are the trained ones).
+  @Test func evalPrintsTheReportOfTheWrittenVectors() throws {
+    let output = folder.file("v.txt")
+    let trained = runInProcess([
+      "train", toy, "-o", output, "--dimension", "3", "--negatives", "4", "--epochs", "5",
+      "--burn-in", "1", "--threads", "1", "--eval", "-q",
+    ])
+    #expect(trained.status == 0 && trained.errors.isEmpty, "\(trained.errors)")
+    let evaluated = runInProcess(["eval", output, toy])
+    #expect(evaluated.status == 0)
+    let table = { (text: String) in text.split(separator: "\n").dropLast(2) }
+    #expect(trained.output.hasPrefix("Reconstruction of \(toy) (31 relations)"))
+    #expect(table(trained.output) == table(evaluated.output))
+  }
+
   @Test(arguments: [
     ("a\tb\nc\td\te\n", 65, ":2: expected 2 tab-separated fields (child, parent), found 3"),
     ("a\tb\nbig cat\tfelid\n", 65, ":2: node name 'big cat' contains a space"),

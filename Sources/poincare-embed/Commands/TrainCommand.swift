@@ -61,6 +61,10 @@ enum TrainCommand: Subcommand {
       + "checkpoints.",
     defaultValue: "xoshiro")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "Print no progress.")
+  static let evaluate = OptionSpec(
+    name: "eval",
+    help: "After training, print the reconstruction report (mean rank and MAP, both protocols, "
+      + "as `poincare-embed eval`) of the vectors on the training relations to stdout.")
   static let negativeSampling = OptionSpec(
     name: "negative-sampling", valueName: "distribution",
     help: "Beyond gensim: draw negatives after burn-in in proportion to counts (gensim), "
@@ -116,7 +120,7 @@ enum TrainCommand: Subcommand {
     options: [
       output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
       regularization, epsilon, initRange, seed, threads, rng, delimiter, checkpoint,
-      checkpointEvery, resume, quiet, model, negativeSampling, burnInNegativeSampling,
+      checkpointEvery, resume, quiet, evaluate, model, negativeSampling, burnInNegativeSampling,
       learningRateSchedule, projection, localNegatives,
     ])
 
@@ -178,6 +182,10 @@ enum TrainCommand: Subcommand {
             + "burn-in) with numpy's RandomState(\(configuration.seed)) at dimension "
             + "\(configuration.dimension) in \(format: stopwatch.seconds) s; wrote \(outputPath)")
       }
+      if arguments.flag(evaluate) {
+        try printReconstruction(replay.vectors, relations: relations, path: input, outputPath: outputPath,
+          console: console)
+      }
       return
     }
     let trainer: PoincareTrainer
@@ -220,6 +228,21 @@ enum TrainCommand: Subcommand {
           + "dimension \(configuration.dimension) on \(threadCount) thread"
           + "\(threadCount == 1 ? "" : "s") in \(format: stopwatch.seconds) s; wrote \(outputPath)")
     }
+    if arguments.flag(evaluate) {
+      try printReconstruction(trainer.vectors, relations: relations, path: input, outputPath: outputPath,
+          console: console)
+    }
+  }
+
+  /// `--eval`: the reconstruction report of freshly trained vectors on their own relations.
+  static func printReconstruction(
+    _ vectors: KeyedVectors, relations: Relations, path: String, outputPath: String,
+    console: Console
+  ) throws {
+    var report = try ReconstructionEvaluation.evaluate(
+      vectors: vectors, relations: relations, relationsPath: path)
+    report.vectorsPath = outputPath
+    console.write(report.table(protocols: EvaluationProtocol.allCases))
   }
 
   /// Writes word2vec text, or binary when the name ends in `.bin`.
