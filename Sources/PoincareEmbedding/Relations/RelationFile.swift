@@ -6,7 +6,9 @@
 /// - a line with other than two fields is an error naming `path:line`;
 /// - an empty name, or a name containing whitespace or control characters, is refused: the
 ///   word2vec text format cannot hold it, so gensim would write a file it cannot read;
-/// - invalid UTF-8 is an error naming the line.
+/// - invalid UTF-8 is an error naming the line;
+/// - a UTF-8 byte order mark at the start of the file is skipped (Python's `utf-8` codec keeps
+///   it as part of the first name).
 ///
 /// Fields may be quoted as Python's `csv` module does (`"a b"`, with `""` for a quote); a quote
 /// inside an unquoted field is an ordinary character. With `Format.facebookCSV`, the header
@@ -43,18 +45,27 @@ public enum RelationFile {
   /// - Complexity: O(bytes in the file); memory grows with the relations and names, not with
   ///   line length.
   public static func read(_ path: String, format: Format? = nil) throws -> Relations {
-    let format = format ?? Format.forPath(path)
-    var reader = Parser(path: path, format: format)
+    var parser = Parser(path: path, format: format ?? Format.forPath(path))
     try LineReader.forEachLine(inFile: path) { line, number in
-      try reader.consume(line, number: number)
+      try parser.consume(line, number: number)
     }
-    guard !reader.pairs.isEmpty else {
-      let message = reader.sawLines ? "has no relations, only blank lines" : "is empty"
-      throw InputError(
-        .malformed, path: path, location: .file, message: "the file \(message)",
-        hint: "a relation file has one `child<TAB>parent` pair per line.")
+    return try parser.finish()
+  }
+
+  /// Reads relations from the bytes of a file held in memory, exactly as `read(_:format:)` reads
+  /// a file holding them; `path` names the bytes in errors. For tests and fuzzing: `chunkSize`
+  /// and `initialCapacity` as in `LineReader.forEachLine(in:chunkSize:initialCapacity:_:)`.
+  static func read(
+    bytes: UnsafeRawBufferPointer, path: String, format: Format, chunkSize: Int = 1 << 20,
+    initialCapacity: Int = 1 << 20
+  ) throws -> Relations {
+    var parser = Parser(path: path, format: format)
+    try LineReader.forEachLine(
+      in: bytes, chunkSize: chunkSize, initialCapacity: initialCapacity
+    ) { line, number in
+      try parser.consume(line, number: number)
     }
-    return Relations(vocabulary: reader.vocabulary, pairs: reader.pairs)
+    return try parser.finish()
   }
 
   /// Parses relation lines into a vocabulary and pair list.
@@ -72,7 +83,24 @@ public enum RelationFile {
       self.format = format
     }
 
+    /// The relations read, or the error for a file without any.
+    func finish() throws(InputError) -> Relations {
+      guard !pairs.isEmpty else {
+        let message = sawLines ? "has no relations, only blank lines" : "is empty"
+        throw InputError(
+          .malformed, path: path, location: .file, message: "the file \(message)",
+          hint: "a relation file has one `child<TAB>parent` pair per line.")
+      }
+      return Relations(vocabulary: vocabulary, pairs: pairs)
+    }
+
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+      var line = line
+      // A UTF-8 byte order mark (Windows editors write one) is not part of the first name:
+      // kept, it would make `\u{FEFF}dog` a node apart from `dog`.
+      if number == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) {
+        line = UnsafeBufferPointer(rebasing: line[3...])
+      }
       sawLines = true
       if line.isEmpty { return }
       if !sawContent {

@@ -68,18 +68,7 @@ public enum Word2VecFormat {
   /// keys must be distinct.
   /// - Throws: `InputError` naming the file and line (text) or row (binary) of the problem.
   public static func read(_ path: String, encoding: Encoding? = nil) throws -> KeyedVectors {
-    let bytes = try InputFile.readAll(path)
-    if let encoding { return try parse(bytes, path: path, encoding: encoding) }
-    if path.lowercased().hasSuffix(".bin") { return try parse(bytes, path: path, encoding: .binary) }
-    do {
-      return try parse(bytes, path: path, encoding: .text)
-    } catch let textError {
-      guard case .line(let line) = textError.location, line <= 2,
-        !firstRowLooksLikeText(bytes),
-        let vectors = try? parse(bytes, path: path, encoding: .binary)
-      else { throw textError }
-      return vectors
-    }
+    try parse(InputFile.readAll(path), path: path, encoding: encoding)
   }
 
   /// Whether the first row after the header has text values: after its key, only the bytes of
@@ -97,9 +86,30 @@ public enum Word2VecFormat {
     return !values.isEmpty && values.allSatisfy { textBytes.contains($0) }
   }
 
-  /// Parses the bytes of a vectors file.
-  public static func parse(_ bytes: [UInt8], path: String, encoding: Encoding) throws(InputError)
+  /// Parses the bytes of a vectors file named `path` (for messages). With `encoding` nil, the
+  /// encoding is recognised as `read(_:encoding:)` recognises it.
+  ///
+  /// - Throws: `InputError` naming `path` and the line (text) or byte offset (binary).
+  public static func parse(_ bytes: [UInt8], path: String, encoding: Encoding?) throws(InputError)
     -> KeyedVectors
+  {
+    if let encoding { return try parse(bytes, path: path, knownEncoding: encoding) }
+    if path.lowercased().hasSuffix(".bin") {
+      return try parse(bytes, path: path, knownEncoding: .binary)
+    }
+    do {
+      return try parse(bytes, path: path, knownEncoding: .text)
+    } catch let textError {
+      guard case .line(let line) = textError.location, line <= 2,
+        !firstRowLooksLikeText(bytes),
+        let vectors = try? parse(bytes, path: path, knownEncoding: .binary)
+      else { throw textError }
+      return vectors
+    }
+  }
+
+  private static func parse(_ bytes: [UInt8], path: String, knownEncoding encoding: Encoding)
+    throws(InputError) -> KeyedVectors
   {
     var bytes = bytes
     bytes.append(0)  // strtod and the scanners may look one byte past the last line
@@ -162,7 +172,7 @@ public enum Word2VecFormat {
     mutating func textRows(rowCount: Int, dimension: Int) throws(InputError) -> KeyedVectors {
       var vocabulary = Vocabulary()
       var values = [Double]()
-      values.reserveCapacity(rowCount * dimension)
+      values.reserveCapacity(plausibleValueCount(rowCount, dimension, bytesPerValue: 2))
       for _ in 0..<rowCount {
         guard position < count else {
           throw error(
@@ -237,14 +247,15 @@ public enum Word2VecFormat {
     mutating func binaryRows(rowCount: Int, dimension: Int) throws(InputError) -> KeyedVectors {
       var vocabulary = Vocabulary()
       var values = [Double]()
-      values.reserveCapacity(rowCount * dimension)
-      let rowBytes = 4 * dimension
+      values.reserveCapacity(plausibleValueCount(rowCount, dimension, bytesPerValue: 4))
+      // A dimension too large to multiply is a row longer than any file: cut short below.
+      let (rowBytes, rowBytesOverflow) = dimension.multipliedReportingOverflow(by: 4)
       for row in 0..<rowCount {
         // Rows follow one another directly; gensim strips a newline before a key.
         while position < count && bytes[position] == 0x0A { position += 1 }
         let start = position
         while position < count && bytes[position] != UInt8(ascii: " ") { position += 1 }
-        guard position < count, position + 1 + rowBytes <= count else {
+        guard position < count, !rowBytesOverflow, rowBytes < count - position else {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
             message:
@@ -291,6 +302,17 @@ public enum Word2VecFormat {
           message: "the header promises \(rowCount) rows but more bytes follow")
       }
       return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: values)
+    }
+
+    /// How many values to reserve room for: the header's `rowCount × dimension`, but never more
+    /// than the rest of the file can hold at `bytesPerValue` bytes a value, so that a corrupt
+    /// header cannot ask for terabytes (or overflow) before the rows show it is wrong.
+    private func plausibleValueCount(
+      _ rowCount: Int, _ dimension: Int, bytesPerValue: Int
+    ) -> Int {
+      let limit = (count - position) / bytesPerValue
+      let (product, overflow) = rowCount.multipliedReportingOverflow(by: dimension)
+      return overflow ? limit : min(product, limit)
     }
 
     private func checkInsideBall(_ squaredNorm: Double, key: UnsafeBufferPointer<UInt8>)
