@@ -15,7 +15,7 @@
 /// Shared by the seeded mutation tests (`ReaderMutationTests`) and the libFuzzer targets in
 /// `fuzz/`, which compile this file unchanged; it therefore imports no test framework and reports
 /// a broken promise as a string.
-struct ReaderProbe {
+struct ReaderProbe: Sendable {
   /// The readers under test.
   enum Reader: String, CaseIterable, Sendable {
     /// `RelationFile` on a TSV file, then the DAG closure of `closure <edges.tsv>`, then (when
