@@ -148,6 +148,10 @@ enum TrainCommand: Subcommand {
         "\(fixed.synopsis) cannot change when resuming; the checkpoint fixes it")
     }
 
+    // Training may take hours: a typo in an output folder must fail now, not at the end.
+    try AtomicFileWriter.checkCanCreate(outputPath)
+    if let checkpointPath { try AtomicFileWriter.checkCanCreate(checkpointPath) }
+
     let stopwatch = Stopwatch()
     let relations = try RelationFile.read(input, format: format)
     if !isQuiet {
