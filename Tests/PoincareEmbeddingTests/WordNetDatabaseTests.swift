@@ -190,7 +190,9 @@ import TestSupport
         data: ["{root} 03 n 01 Ro\u{1}ot 0 000 | gloss"], index: ["ro\u{1}ot n 1 0 1 0 {root}"])
     }
     #expect(error.location == .byteOffset(0))
-    #expect(error.message == "synset name: node name 'ro?ot.n.01' contains a control character")
+    #expect(
+      error.message
+        == "synset name: node name 'ro?ot.n.01' contains a control character (byte 0x1)")
   }
 
   @Test func aDataFileWithoutSynsetsIsAnError() throws {

@@ -102,7 +102,8 @@ public enum RelationFile {
         line = UnsafeBufferPointer(rebasing: line[3...])
       }
       sawLines = true
-      if line.isEmpty { return }
+      // Blank lines, including ones of spaces, tabs or a stray `\r`, are skipped.
+      if line.isEmpty || (Self.isBlank(line[0]) && line.allSatisfy(Self.isBlank)) { return }
       if !sawContent {
         sawContent = true
         if format == .facebookCSV && Self.isFacebookHeader(line) { return }
@@ -115,7 +116,7 @@ public enum RelationFile {
         guard delimiters >= 1 && delimiters < maximumFields,
           let first = firstIndex(of: delimiter, in: line, from: 0)
         else {
-          throw fieldCountError(found: delimiters + 1, line: number)
+          throw fieldCountError(found: delimiters + 1, in: line, line: number)
         }
         let second = firstIndex(of: delimiter, in: line, from: first + 1) ?? line.count
         let child = UnsafeBufferPointer(rebasing: line[0..<first])
@@ -126,7 +127,7 @@ public enum RelationFile {
       var fields: [[UInt8]] = []
       try splitQuoted(line, delimiter: delimiter, number: number, into: &fields)
       guard fields.count == 2 || (fields.count == 3 && maximumFields == 3) else {
-        throw fieldCountError(found: fields.count, line: number)
+        throw fieldCountError(found: fields.count, in: line, line: number)
       }
       try fields[0].withUnsafeBufferPointer { child in
         try fields[1].withUnsafeBufferPointer { parent in
@@ -148,13 +149,25 @@ public enum RelationFile {
       pairs.append(parentID)
     }
 
-    private func fieldCountError(found: Int, line: Int) -> InputError {
+    private func fieldCountError(
+      found: Int, in text: UnsafeBufferPointer<UInt8>, line: Int
+    ) -> InputError {
       let separator = format.delimiter == UInt8(ascii: "\t") ? "tab" : "comma"
       let expected = format == .facebookCSV ? "2 or 3" : "2"
+      // A `\r` inside a line means old Mac line endings: the whole file reads as one line.
+      let hint =
+        text.contains(0x0D)
+        ? "the line holds a carriage return (\\r) without a newline: convert old Mac line "
+          + "endings with `tr '\\r' '\\n'`."
+        : RelationFile.fieldHint
       return .malformed(
         path, line: line,
         "expected \(expected) \(separator)-separated fields (child, parent), found \(found)",
-        hint: RelationFile.fieldHint)
+        hint: hint)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x09 || byte == 0x0D
     }
 
     /// Splits a line the way Python's `csv.reader` (default dialect) does, for lines with quotes.
@@ -254,10 +267,23 @@ public enum NodeName {
     for byte in name {
       if byte <= 0x20 || byte == 0x7F {
         let shown = preview(name)
-        let what = byte == 0x20 ? "a space" : byte == 0 ? "a NUL byte" : "a control character"
+        if byte == 0x20 {
+          return (
+            "node name '\(shown)' contains a space",
+            "the word2vec text format separates fields with spaces; replace spaces with '_'."
+          )
+        }
+        let what: String
+        switch byte {
+        case 0x00: what = "a NUL byte"
+        case 0x09: what = "a tab"
+        case 0x0D: what = "a carriage return"
+        default: what = "a control character"
+        }
         return (
-          "node name '\(shown)' contains \(what)",
-          "the word2vec text format separates fields with spaces; replace spaces with '_'."
+          "node name '\(shown)' contains \(what) (byte 0x\(String(byte, radix: 16)))",
+          "names are text without control characters; is this a binary file, or text with "
+            + "stray control bytes?"
         )
       }
       if byte >= 0x80 { isASCII = false }
