@@ -101,3 +101,21 @@ import Testing
     #expect(error.description.hasPrefix("v:" + message), "\(error)")
   }
 }
+
+extension ReaderRegressionTests {
+  /// A text file whose first row holds `NaN`, `inf` or a word used to be re-read as binary
+  /// (its characters taken for float32 bytes: `NaN 0.1\n` is two tiny floats) and accepted.
+  @Test(arguments: [
+    ("1 2\na NaN 0.1\n", "value 1 is not finite (nan)"),
+    ("1 2\na 0.1 inf\n", "value 2 is not finite (inf)"),
+    ("1 2\na 0.1 0.1x\n", "value 2 '0.1x' is not a number"),
+    ("1 2\na 0.10 abc\n", "value 2 'abc' is not a number"),
+  ])
+  func aBadFirstTextRowIsNotReadAsBinary(text: String, message: String) throws {
+    let error = try #require(throws: InputError.self) {
+      try Word2VecFormat.parse(Array(text.utf8), path: "v.txt", encoding: nil)
+    }
+    #expect(error.location == .line(2))
+    #expect(error.message == message)
+  }
+}
