@@ -28,10 +28,27 @@ import Testing
     return table
   }
 
-  @Test(arguments: ["edge", "identical", "identical-edge"], [0.1, 1e6])
-  func trainingStaysFiniteInsideTheBallOrStopsCleanly(start: String, learningRate: Double)
-    throws
-  {
+  /// `table` (ball coordinates) as hyperboloid rows: x₀ = (1 + r²)/(1 − r²), spatial part
+  /// 2p/(1 − r²); at r = 1 − 1e-15 that is about 1e15.
+  static func lifted(_ table: [Double], dimension: Int) -> [Double] {
+    var rows: [Double] = []
+    for start in stride(from: 0, to: table.count, by: dimension) {
+      let point = table[start..<(start + dimension)]
+      let squaredNorm: Double = point.reduce(0) { $0 + $1 * $1 }
+      let scale = 2 / (1 - squaredNorm)
+      rows.append((1 + squaredNorm) / (1 - squaredNorm))
+      rows += point.map { $0 * scale }
+    }
+    return rows
+  }
+
+  @Test(
+    arguments: ["edge", "identical", "identical-edge"],
+    [(0.1, EmbeddingModel.poincare), (1e6, .poincare), (0.1, .lorentz), (1e6, .lorentz)])
+  func trainingStaysFiniteInsideTheBallOrStopsCleanly(
+    start: String, run: (learningRate: Double, model: EmbeddingModel)
+  ) throws {
+    let learningRate = run.learningRate
     let relations = try RelationFile.read("\(repositoryRoot)/data/toy_closure.tsv")
     var configuration = TrainingConfiguration()
     configuration.dimension = 3
@@ -40,19 +57,21 @@ import Testing
     configuration.burnInEpochs = 1
     configuration.learningRate = learningRate
     configuration.burnInLearningRate = learningRate
+    configuration.model = run.model
+    let ball = Self.table(start, nodes: relations.nodeCount, dimension: 3)
     let trainer = try PoincareTrainer(
       relations: relations, configuration: configuration,
-      table: Self.table(start, nodes: relations.nodeCount, dimension: 3),
+      table: run.model == .lorentz ? Self.lifted(ball, dimension: 3) : ball,
       position: TrainingPosition())
     do {
       try trainer.train()
     } catch TrainingError.nonFiniteValue {
       // Allowed: the table below must still be the last finite one.
     }
-    #expect(trainer.table.allSatisfy { $0.isFinite }, "\(start) at \(learningRate)")
+    #expect(trainer.table.allSatisfy { $0.isFinite }, "\(start) at \(run)")
     for node in 0..<relations.nodeCount {
       let squaredNorm = trainer.vectors.vector(node).reduce(0) { $0 + $1 * $1 }
-      #expect(squaredNorm < 1, "\(start) at \(learningRate): node \(node)")
+      #expect(squaredNorm < 1, "\(start) at \(run): node \(node)")
     }
     // The distances and queries on the result are finite too.
     let vectors = trainer.vectors

@@ -323,6 +323,12 @@ extension ReaderProbe {
       if reader == .checkpoint || reader == .vectors {
         try Checkpoint(trainer).write(to: path)
         seeds.append(try file(path))
+        // A checkpoint of the hyperboloid model: rows of dimension + 1 values.
+        configuration.model = .lorentz
+        let lorentz = try PoincareTrainer(relations: relations, configuration: configuration)
+        try lorentz.train()
+        try Checkpoint(lorentz).write(to: path)
+        seeds.append(try file(path))
       }
       return seeds
     case .wordNet:
