@@ -8,16 +8,6 @@ import Testing
 @Suite struct VectorInputFaultTests {
   let folder = TemporaryFolder()
 
-  /// A word2vec binary file: the header, then per row the key, a space and float32 values.
-  static func binary(_ header: String, _ rows: [(String, [Float])]) -> [UInt8] {
-    var bytes = Array(header.utf8)
-    for (key, values) in rows {
-      bytes += Array(key.utf8) + [0x20]
-      for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-    }
-    return bytes
-  }
-
   static let cases: [(name: String, bytes: [UInt8], message: String)] = [
     ("rows.txt", Array("3 2\na 0.1 0.2\nb 0.1 0.2\n".utf8), ":4: the header promises 3 rows"),
     ("more.txt", Array("1 2\na 0.1 0.2\nb 0.1 0.2\n".utf8), ":3: the header promises 1 rows"),
@@ -32,16 +22,19 @@ import Testing
     ("dup.txt", Array("2 1\na 0.1\na 0.2\n".utf8), ":3: duplicate key 'a' (first on line 2)"),
     ("empty.txt", [], ": the file is empty"),
     (
-      "cut.bin", binary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.1])]),
+      "cut.bin", word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.1])]),
       ": byte offset 14: row 2 of 2 is cut short"
     ),
     (
-      "nan.bin", binary("1 2\n", [("a", [.nan, 0.1])]),
+      "nan.bin", word2vecBinary("1 2\n", [("a", [.nan, 0.1])]),
       ": byte offset 6: row 1: value 1 is not finite"
     ),
-    ("norm.bin", binary("1 2\n", [("a", [0.8, 0.8])]), ": byte offset 4: row 1: 'a' has norm"),
     (
-      "dup.bin", binary("2 1\n", [("a", [0.1]), ("a", [0.2])]),
+      "norm.bin", word2vecBinary("1 2\n", [("a", [0.8, 0.8])]),
+      ": byte offset 4: row 1: 'a' has norm"
+    ),
+    (
+      "dup.bin", word2vecBinary("2 1\n", [("a", [0.1]), ("a", [0.2])]),
       ": byte offset 10: row 2: duplicate key 'a'"
     ),
   ]

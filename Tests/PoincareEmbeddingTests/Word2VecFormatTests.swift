@@ -99,36 +99,31 @@ import Testing
     #expect(error.description.contains("row 3 of 3 is cut short"))
   }
 
-  /// A binary file: the header, then per row the key, a space and float32 values.
-  static func binary(_ header: String, _ rows: [(String, [Float])]) -> [UInt8] {
-    var bytes = Array(header.utf8)
-    for (key, values) in rows {
-      bytes += Array(key.utf8) + [0x20]
-      for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-    }
-    return bytes
-  }
-
   @Test(arguments: [
     (
-      binary("2 2\n", [("a", [0.1, 0.2]), ("b", [.nan, 0.2])]), 16,
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [.nan, 0.2])]), 16,
       "row 2: value 1 is not finite (nan)"
     ),
     (
-      binary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.1, .infinity])]), 20,
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.1, .infinity])]), 20,
       "row 2: value 2 is not finite (inf)"
     ),
-    (binary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.6, 0.8])]), 14, "row 2: 'b' has norm"),
-    (binary("2 2\n", [("a", [0.1, 0.2]), ("a", [0.1, 0.2])]), 14, "row 2: duplicate key 'a'"),
+    (word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.6, 0.8])]), 14, "row 2: 'b' has norm"),
     (
-      binary("2 2\n", [("a", [0.1, 0.2]), ("b\tc", [0.1, 0.2])]), 14,
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("a", [0.1, 0.2])]), 14,
+      "row 2: duplicate key 'a'"
+    ),
+    (
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b\tc", [0.1, 0.2])]), 14,
       "row 2: node name 'b?c' contains a tab"
     ),
     (
-      binary("1 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 14,
+      word2vecBinary("1 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 14,
       "the header promises 1 rows but more bytes follow"
     ),
-    (binary("3 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 24, "row 3 of 3 is cut short"),
+    (
+      word2vecBinary("3 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 24, "row 3 of 3 is cut short"
+    ),
   ])
   func malformedBinaryFilesNameTheByteOffset(bytes: [UInt8], offset: Int, expected: String) throws {
     let error = try #require(throws: InputError.self) {
