@@ -228,9 +228,11 @@ struct ReaderProbe: Sendable {
     return try train(trainer)
   }
 
-  /// Trains relations that read for one burn-in and one training epoch at dimension 2.
+  /// Trains relations that read for one burn-in and one training epoch at dimension 2, in the
+  /// ball or (for an odd number of relations) on the hyperboloid.
   private func trainOneEpoch(_ relations: Relations) throws -> String? {
     var configuration = TrainingConfiguration()
+    configuration.model = relations.count % 2 == 0 ? .poincare : .lorentz
     configuration.dimension = 2
     configuration.negativeCount = 2
     configuration.epochs = 1
