@@ -2,7 +2,7 @@
 /// followed by `PoincareModel.build_vocab`).
 ///
 /// Differences from gensim, on purpose:
-/// - blank lines are skipped (gensim raises);
+/// - blank lines (empty, or only spaces, tabs and `\r`) are skipped (gensim raises);
 /// - a line with other than two fields is an error naming `path:line`;
 /// - an empty name, or a name containing whitespace or control characters, is refused: the
 ///   word2vec text format cannot hold it, so gensim would write a file it cannot read;

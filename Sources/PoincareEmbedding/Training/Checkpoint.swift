@@ -192,7 +192,8 @@ public struct Checkpoint: Sendable {
       if let problem { throw .inconsistent(at: start, "node \(node + 1) \(problem)") }
     }
     var counts: [Int] = []
-    counts.reserveCapacity(header.nodeCount)
+    // Never more than the bytes left can hold: the node count comes from the file.
+    counts.reserveCapacity(min(header.nodeCount, (reader.bytes.count - reader.offset) / 8))
     for node in 0..<header.nodeCount {
       let start = reader.offset
       guard let count: Int64 = reader.integer() else {
