@@ -48,6 +48,31 @@ import Testing
     #expect(standardOutput.output.split(separator: "\n").count == 1182)
   }
 
+  @Test func standardOutputRedirectedWithAppendIsAppendedTo() throws {
+    let log = folder.write("log.txt", "first line\n")
+    let result = try runBinary(
+      [
+        "-c", "exec \"$0\" export \"$1\" -o /dev/stdout --format tsv >> \"$2\"", binaryPath,
+        vectors, log,
+      ],
+      executable: "/bin/sh")
+    #expect(result.status == 0, "\(result.errors)")
+    let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 1 + 1182)
+    #expect(lines.first == "first line")
+  }
+
+  @Test func aRegularFileUnderDevIsStillReplacedAtomically() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/shm") else { return }
+    let path = "/dev/shm/poincare-output-test-\(getpid())-\(UUID().uuidString).txt"
+    try "previous\n".write(toFile: path, atomically: false, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try runBinary(["export", vectors, "-o", path])
+    #expect(result.status == 0, "\(result.errors)")
+    // Replaced, not appended to: the file is exactly the export.
+    #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("1182 10\nmammal.n.01 "))
+  }
+
   @Test func aFileSizeLimitIsAnIOErrorAndKeepsThePreviousFile() throws {
     // `ulimit -f` makes the kernel refuse writes past 64 KiB, as a full disk refuses them all.
     let input = largeVectors(rows: 2_000)

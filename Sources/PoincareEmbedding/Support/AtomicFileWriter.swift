@@ -14,9 +14,10 @@
 /// stays a link: the file it points to is replaced.
 ///
 /// Some targets cannot be replaced atomically and are written directly instead: `-` (standard
-/// output), devices and pipes (`/dev/null`, `/dev/stdout`, a FIFO), and any path under `/dev/`
-/// or `/proc/` (`/dev/fd/3` from a shell's `>(…)`). A write error there (`/dev/full`: no space
-/// left) is an `OutputError` like any other, and no file is created.
+/// output), devices, pipes and sockets (`/dev/null`, `/dev/full`, a FIFO), and the names of open
+/// descriptors (`/dev/stdout`, `/dev/fd/63` from a shell's `>(…)`, `/proc/…`), which are
+/// appended to. A write error there (`/dev/full`: no space left) is an `OutputError` like any
+/// other, and no file is created. (Renaming over `/dev/full` would have replaced the device.)
 public enum AtomicFileWriter {
   /// Writes `path` from the bytes `body` appends to the buffered output.
   ///
@@ -74,7 +75,11 @@ public enum AtomicFileWriter {
 
   private static func target(of path: String) throws(OutputError) -> Target {
     if path == "-" { return .standardOutput }
-    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { return .stream }
+    // Names of descriptors already open (`/dev/stdout`, a shell's `>(…)` as `/dev/fd/63`): the
+    // shell chose truncation or appending, and replacing the file behind them would undo it.
+    if path.hasPrefix("/dev/fd/") || path.hasPrefix("/dev/std") || path.hasPrefix("/proc/") {
+      return .stream
+    }
     var status = stat()
     guard stat(path, &status) == 0 else {
       // Missing (or a dangling link): created below, where opening reports any problem.
@@ -100,7 +105,9 @@ public enum AtomicFileWriter {
   private static func writeDirectly<Result>(
     to path: String, _ body: (inout BufferedOutput) throws -> Result
   ) throws -> Result {
-    let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+    // Appending: on a device or pipe it changes nothing; on a file redirected with `>>` behind
+    // `/dev/stdout` it keeps what is there, as the shell asked.
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
     if descriptor < 0 {
       throw OutputError(.cannotCreate, path: path, message: "cannot open: \(lastError())")
     }
