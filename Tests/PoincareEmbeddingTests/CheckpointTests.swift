@@ -41,6 +41,30 @@ import Testing
     #expect(read.vectors.vocabulary.counts == written.vectors.vocabulary.counts)
   }
 
+  @Test func aCheckpointFromBeforeTheOptionsBeyondGensimReadsWithTheirDefaults() throws {
+    let (written, bytes) = try checkpoint()
+    // Rewrite the header as version 0.1.0 wrote it: only the configuration keys it had.
+    let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16
+    var header = try #require(
+      try JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + headerLength)]))
+        as? [String: Any])
+    let oldKeys: Set = [
+      "dimension", "learningRate", "negativeCount", "epochs", "batchSize", "burnInEpochs",
+      "burnInLearningRate", "regularizationCoefficient", "epsilon", "initializationRange", "seed",
+      "threadCount",
+    ]
+    let configuration = try #require(header["configuration"] as? [String: Any])
+    header["configuration"] = configuration.filter { oldKeys.contains($0.key) }
+    let json = [UInt8](try JSONSerialization.data(withJSONObject: header))
+    var old = Array(bytes[0..<12])
+    withUnsafeBytes(of: UInt32(json.count).littleEndian) { old += $0 }
+    old += json + bytes[(16 + headerLength)...]
+    let read = try Checkpoint.decode(ReaderProbe.resealed(old), path: "ck")
+    #expect(read.configuration == written.configuration)
+    #expect(read.table == written.table)
+    _ = try read.makeTrainer(relations: toyRelations(), path: "ck")
+  }
+
   @Test func everyTruncationSaysWhereTheFileEnds() throws {
     let (_, bytes) = try checkpoint()
     for length in Array(stride(from: 8, to: bytes.count, by: 7)) + [bytes.count - 1] {

@@ -157,7 +157,7 @@ public struct Checkpoint: Sendable {
     guard let json = reader.bytes(Int(headerLength)) else {
       throw .cutShort(at: reader.bytes.count, what: "the header")
     }
-    guard let header = try? JSONDecoder().decode(Header.self, from: Data(json)) else {
+    guard let header = decodeHeader(json) else {
       throw .inconsistent(at: headerStart, "the header cannot be read")
     }
     let configuration = header.configuration
@@ -250,6 +250,22 @@ public struct Checkpoint: Sendable {
     self.relationCount = relationCount
     self.vocabulary = vocabulary
     self.table = table
+  }
+
+  /// The JSON header, also of checkpoints written before a configuration option existed: a
+  /// missing option takes its default, which is what the version that wrote the file did
+  /// (every option added since reproduces gensim by default).
+  private static func decodeHeader(_ json: [UInt8]) -> Header? {
+    let decoder = JSONDecoder()
+    if let header = try? decoder.decode(Header.self, from: Data(json)) { return header }
+    guard var header = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+      let stored = header["configuration"] as? [String: Any],
+      let defaultsJSON = try? JSONEncoder().encode(TrainingConfiguration()),
+      let defaults = try? JSONSerialization.jsonObject(with: defaultsJSON) as? [String: Any]
+    else { return nil }
+    header["configuration"] = defaults.merging(stored) { _, stored in stored }
+    guard let merged = try? JSONSerialization.data(withJSONObject: header) else { return nil }
+    return try? decoder.decode(Header.self, from: merged)
   }
 
   /// A trainer that continues this checkpoint on `relations`, which must be the relations it
