@@ -165,10 +165,12 @@ public enum AtomicFileWriter {
     let prefix = Array("\(name).tmp-".utf8)
     guard let directory = opendir(folder) else { return }
     defer { closedir(directory) }
+    // A dirent is only as long as its name: read the name up to its NUL through a pointer,
+    // never the declared 256-byte `d_name` array as a whole (that reads past the record).
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     while let entry = readdir(directory) {
-      let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        Array(raw.prefix { $0 != 0 })
-      }
+      let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: UInt8.self)
+      let entryName = Array(UnsafeBufferPointer(start: name, count: strlen(name)))
       guard entryName.count > prefix.count, entryName.starts(with: prefix) else { continue }
       let digits = entryName[prefix.count...]
       guard digits.count <= 9, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
