@@ -222,7 +222,7 @@ public struct Checkpoint: Sendable {
     // Every row must be a point: finite, x₀ ≥ 1 on the hyperboloid, and inside the ball once
     // mapped there (the coordinates queries and files use).
     let vectors = PoincareTrainer.ballVectors(
-      table: table, vocabulary: vocabulary, configuration: configuration)
+      table: table, stride: rowLength, vocabulary: vocabulary, configuration: configuration)
     for node in 0..<header.nodeCount {
       let row = table[(node * rowLength)..<((node + 1) * rowLength)]
       let squaredNorm = vectors.vector(node).reduce(0) { $0 + $1 * $1 }
