@@ -29,10 +29,13 @@ let binaryPath: String = {
   return url.appendingPathComponent("poincare-embed").path
 }()
 
-/// Runs the built binary as a child process and waits for it.
-func runBinary(_ arguments: [String], standardInput: String? = nil) throws -> CommandResult {
+/// Runs the built binary (or `executable`, e.g. a shell that sets limits first) as a child
+/// process and waits for it.
+func runBinary(
+  _ arguments: [String], standardInput: String? = nil, executable: String = binaryPath
+) throws -> CommandResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: binaryPath)
+  process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
   let outputPipe = Pipe()
   let errorPipe = Pipe()

@@ -65,6 +65,64 @@ import TestSupport
     #expect(!FileManager.default.fileExists(atPath: folder.file("out.txt")))
   }
 
+  /// Hostile relation files through the built binary: each fails before any training with
+  /// `Error: path:line: what` and a hint (exit 65).
+  @Test(arguments: [
+    (Array("a\tb\nc\td\u{0}e\n".utf8), ":2: node name 'd?e' contains a NUL byte (byte 0x0)"),
+    (Array("a\tb\nc\t".utf8) + [0xC3, 0x28, 0x0A], ":2: node name is not valid UTF-8"),
+    (Array("\n\n \t\r\n\n".utf8), ": the file has no relations, only blank lines"),
+    (Array("a\t\"b\tc\"\n".utf8), ":1: node name 'b?c' contains a tab (byte 0x9)"),
+    (Array("a\tb\rc\td\r".utf8), ":1: expected 2 tab-separated fields (child, parent), found 3"),
+  ])
+  func hostileRelationFilesFailBeforeTraining(bytes: [UInt8], message: String) throws {
+    let input = folder.write("r.tsv", bytes: bytes)
+    let result = try runBinary(["train", input, "-o", folder.file("out.txt")])
+    #expect(result.status == 65)
+    let lines = result.errors.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.count == 3 && lines[0] == "Error: \(input)\(message)", "\(result.errors)")
+    #expect(lines.count == 3 && lines[1].hasPrefix("Hint: "), "\(result.errors)")
+    #expect(result.output.isEmpty)
+    #expect(folder.fileNames == ["r.tsv"])
+  }
+
+  @Test func aFolderAsTheRelationsIsExit66() throws {
+    let result = try runBinary(["train", folder.path, "-o", folder.file("out.txt")])
+    #expect(result.status == 66)
+    #expect(result.errors == "Error: \(folder.path): is a directory, not a file\n")
+  }
+
+  /// Files that are fine though unusual: they train, with the names a clean file gives.
+  @Test(arguments: [
+    "x\ty\r\nz\ty\r\n",  // CRLF
+    "x\ty\nz\ty",  // no final newline
+    "\u{FEFF}x\ty\nz\ty\n",  // a UTF-8 byte order mark (not part of the name "x")
+    "\n \nx\ty\n\t\nz\ty\n\r\n",  // blank lines, some of spaces, tabs or a stray CR
+  ])
+  func unusualButValidRelationFilesTrain(text: String) throws {
+    let output = folder.file("out.txt")
+    let result = try runBinary([
+      "train", folder.write("r.tsv", text), "-o", output, "--dimension", "2", "--negatives", "1",
+      "--epochs", "1", "--burn-in", "0", "-q",
+    ])
+    #expect(result.status == 0 && result.errors.isEmpty, "\(result.errors)")
+    let rows = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+    #expect(rows.first == "3 2")
+    #expect(Set(rows.dropFirst().map { $0.split(separator: " ")[0] }) == ["x", "y", "z"])
+  }
+
+  @Test func aOneMegabyteNodeNameTrainsAndIsWrittenWhole() throws {
+    let long = String(repeating: "n", count: 1 << 20)
+    let output = folder.file("out.txt")
+    let result = try runBinary([
+      "train", folder.write("r.tsv", "\(long)\troot\nleaf\troot\n"), "-o", output,
+      "--dimension", "2", "--negatives", "1", "--epochs", "1", "--burn-in", "0", "-q",
+    ])
+    #expect(result.status == 0 && result.errors.isEmpty, "\(result.errors)")
+    let rows = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+    #expect(rows.count == 4)
+    #expect(rows.contains { $0.hasPrefix(long + " ") && $0.split(separator: " ").count == 3 })
+  }
+
   @Test func missingInputIsExit66() throws {
     let result = try runBinary(["train", folder.file("missing.tsv")])
     #expect(result.status == 66)

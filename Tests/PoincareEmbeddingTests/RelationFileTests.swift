@@ -24,6 +24,8 @@ import Testing
     "x\ty\r\nz\ty\r\n",  // CRLF
     "x\ty\n\n\nz\ty\n",  // blank lines are skipped
     "x\ty\nz\ty",  // no final newline
+    "\u{FEFF}x\ty\nz\ty\n",  // a byte order mark is not part of the first name
+    "x\ty\n \t \n\r\r\nz\ty\n",  // lines of spaces, tabs and CRs are blank
   ])
   func lineEndingsAndBlankLines(text: String) throws {
     let relations = try RelationFile.read(folder.write("r.tsv", text))
@@ -61,6 +63,14 @@ import Testing
     let error = try #require(throws: InputError.self) { try RelationFile.read(path) }
     #expect(error.location == .line(2))
     #expect(error.description.contains(expected))
+  }
+
+  @Test func oldMacLineEndingsAreNamedInTheHint() throws {
+    let path = folder.write("mac.tsv", "a\tb\rc\td\re\tf\r")
+    let error = try #require(throws: InputError.self) { try RelationFile.read(path) }
+    #expect(error.location == .line(1))
+    #expect(error.message == "expected 2 tab-separated fields (child, parent), found 4")
+    #expect(error.hint?.contains("carriage return") == true)
   }
 
   @Test func invalidUTF8AndNULAreRefused() throws {

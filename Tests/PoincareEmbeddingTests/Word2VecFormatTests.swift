@@ -39,7 +39,8 @@ import Testing
   }
 
   @Test func readsGensimFloat32ReprsExponentsAndCRLF() throws {
-    let path = folder.write("g.txt", "2 3\r\nx -0.022055417 1e-04 0.12345679\r\ny 1E-3 -2.5e-05 0 \r\n")
+    let path = folder.write(
+      "g.txt", "2 3\r\nx -0.022055417 1e-04 0.12345679\r\ny 1E-3 -2.5e-05 0 \r\n")
     let read = try Word2VecFormat.read(path)
     #expect(read.values == [-0.022055417, 1e-4, 0.12345679, 1e-3, -2.5e-05, 0])
   }
@@ -51,6 +52,11 @@ import Testing
     ("2 2\na 0.1 0.2 0.3\nb 0.1 0.2\n", 2, "found more"),
     ("2 2\na 0.1 x\nb 0.1 0.2\n", 2, "'x' is not a number"),
     ("2 2\na 0.1 nan\nb 0.1 0.2\n", 2, "not finite"),
+    ("2 2\na 0.1 0.2\nb -inf 0.2\n", 3, "value 1 is not finite (-inf)"),
+    ("2 2\na 0.1 0.2\nb 1e309 0.2\n", 3, "value 1 is not finite (inf)"),
+    ("2 2\na 0.1 0.2\nb 0.1\t0.2\n", 3, "value 1 '0.1\t0.2' is not a number"),
+    ("2 2\na 0.1 0.2\nb\u{1} 0.1 0.2\n", 3, "contains a control character"),
+    ("2 2\na 0.1 0.2\nb 0.6 0.8\n", 3, "'b' has norm 1.0 ≥ 1"),
     ("2 2\na 0.6 0.8\nb 0.1 0.2\n", 2, "outside the Poincaré ball"),
     ("2 2\na 0.1 0.2\na 0.1 0.2\n", 3, "duplicate key 'a' (first on line 2)"),
     ("two 2\na 0.1 0.2\n", 1, "expected a header"),
@@ -91,6 +97,40 @@ import Testing
     let cut = folder.write("cut.bin", bytes: bytes)
     let error = try #require(throws: InputError.self) { try Word2VecFormat.read(cut) }
     #expect(error.description.contains("row 3 of 3 is cut short"))
+  }
+
+  @Test(arguments: [
+    (
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [.nan, 0.2])]), 16,
+      "row 2: value 1 is not finite (nan)"
+    ),
+    (
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.1, .infinity])]), 20,
+      "row 2: value 2 is not finite (inf)"
+    ),
+    (word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b", [0.6, 0.8])]), 14, "row 2: 'b' has norm"),
+    (
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("a", [0.1, 0.2])]), 14,
+      "row 2: duplicate key 'a'"
+    ),
+    (
+      word2vecBinary("2 2\n", [("a", [0.1, 0.2]), ("b\tc", [0.1, 0.2])]), 14,
+      "row 2: node name 'b?c' contains a tab"
+    ),
+    (
+      word2vecBinary("1 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 14,
+      "the header promises 1 rows but more bytes follow"
+    ),
+    (
+      word2vecBinary("3 2\n", [("a", [0.1, 0.2]), ("b", [0.1, 0.2])]), 24, "row 3 of 3 is cut short"
+    ),
+  ])
+  func malformedBinaryFilesNameTheByteOffset(bytes: [UInt8], offset: Int, expected: String) throws {
+    let error = try #require(throws: InputError.self) {
+      try Word2VecFormat.parse(bytes, path: "v.bin", encoding: .binary)
+    }
+    #expect(error.location == .byteOffset(offset), "\(error)")
+    #expect(error.message.hasPrefix(expected), "\(error)")
   }
 
   @Test func unwritableFolderIsAnOutputErrorAndLeavesNothing() throws {

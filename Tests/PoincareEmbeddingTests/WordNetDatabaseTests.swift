@@ -184,13 +184,31 @@ import TestSupport
     #expect(error.hint != nil)
   }
 
+  @Test func aHypernymCycleEndsAndNoSynsetIsItsOwnAncestor() throws {
+    // entity → dog1 → entity (and dog2 → entity, lassie → dog1 …): NLTK's closure visits each
+    // synset once and leaves out its start; so does ours, and it terminates.
+    let lines = Self.data(
+      replacing: 1, with: "{entity} 03 n 01 entity 0 001 @ {dog1} n 0000 | that which exists")
+    let database = try read(data: lines)
+    let closure = TransitiveClosure(wordNet: database)
+    for node in 0..<closure.names.count {
+      #expect(!closure.ancestors.contains(child: node, parent: NodeID(node)))
+    }
+    let entity = try #require(database.names.index(of: "entity.n.01"))
+    let dog = try #require(database.names.index(of: "dog.n.01"))
+    #expect(Array(closure.ancestors.outNeighbors(entity)) == [NodeID(dog)])
+    #expect(Array(closure.ancestors.outNeighbors(dog)) == [NodeID(entity)])
+  }
+
   @Test func aControlCharacterInAWordIsAnError() throws {
     let error = try #require(throws: InputError.self) {
       try read(
         data: ["{root} 03 n 01 Ro\u{1}ot 0 000 | gloss"], index: ["ro\u{1}ot n 1 0 1 0 {root}"])
     }
     #expect(error.location == .byteOffset(0))
-    #expect(error.message == "synset name: node name 'ro?ot.n.01' contains a control character")
+    #expect(
+      error.message
+        == "synset name: node name 'ro?ot.n.01' contains a control character (byte 0x1)")
   }
 
   @Test func aDataFileWithoutSynsetsIsAnError() throws {

@@ -106,7 +106,14 @@ extension TransitiveClosure {
   public static func read(edgeFile path: String) throws -> (
     closure: TransitiveClosure, summary: EdgeFileSummary
   ) {
-    let relations = try RelationFile.read(path)
+    try closure(ofEdges: RelationFile.read(path), path: path)
+  }
+
+  /// The closure of direct edges already read from `path` (named in errors), as
+  /// `read(edgeFile:)` computes it.
+  static func closure(ofEdges relations: Relations, path: String) throws(InputError) -> (
+    closure: TransitiveClosure, summary: EdgeFileSummary
+  ) {
     var pairs: [NodeID] = []
     pairs.reserveCapacity(relations.pairs.count)
     var selfLoops = 0

@@ -53,14 +53,37 @@ public struct WordNetDatabase: Sendable {
     let dataPath = "\(directory)/data.\(partOfSpeech.rawValue)"
     let indexPath = "\(directory)/index.\(partOfSpeech.rawValue)"
     let data = try Self.withFileHint { try InputFile.readAll(dataPath) }
+    try self.init(
+      partOfSpeech: partOfSpeech, dataPath: dataPath, data: data, indexPath: indexPath
+    ) { body in
+      try Self.withFileHint { try LineReader.forEachLine(inFile: indexPath, body) }
+    }
+  }
+
+  /// Reads the database from the bytes of its two files held in memory, exactly as
+  /// `init(directory:partOfSpeech:)` reads the files; the paths name them in errors. For tests
+  /// and fuzzing.
+  init(
+    partOfSpeech: PartOfSpeech, dataPath: String, data: [UInt8], indexPath: String,
+    index: [UInt8]
+  ) throws {
+    try self.init(
+      partOfSpeech: partOfSpeech, dataPath: dataPath, data: data, indexPath: indexPath
+    ) { body in
+      try index.withUnsafeBytes { try LineReader.forEachLine(in: $0, body) }
+    }
+  }
+
+  private init(
+    partOfSpeech: PartOfSpeech, dataPath: String, data: [UInt8], indexPath: String,
+    forEachIndexLine: ((UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws -> Void
+  ) throws {
     var synsets = try data.withUnsafeBufferPointer { bytes in
       try WordNetDataParser(path: dataPath, bytes: bytes, letter: partOfSpeech.letter).parse()
     }
-    try Self.withFileHint {
-      try LineReader.forEachLine(inFile: indexPath) { line, number in
-        try synsets.consumeIndexLine(
-          line, number: number, path: indexPath, letter: partOfSpeech.letter)
-      }
+    try forEachIndexLine { line, number in
+      try synsets.consumeIndexLine(
+        line, number: number, path: indexPath, letter: partOfSpeech.letter)
     }
     self.partOfSpeech = partOfSpeech
     self.dataPath = dataPath

@@ -2,11 +2,13 @@
 /// followed by `PoincareModel.build_vocab`).
 ///
 /// Differences from gensim, on purpose:
-/// - blank lines are skipped (gensim raises);
+/// - blank lines (empty, or only spaces, tabs and `\r`) are skipped (gensim raises);
 /// - a line with other than two fields is an error naming `path:line`;
 /// - an empty name, or a name containing whitespace or control characters, is refused: the
 ///   word2vec text format cannot hold it, so gensim would write a file it cannot read;
-/// - invalid UTF-8 is an error naming the line.
+/// - invalid UTF-8 is an error naming the line;
+/// - a UTF-8 byte order mark at the start of the file is skipped (Python's `utf-8` codec keeps
+///   it as part of the first name).
 ///
 /// Fields may be quoted as Python's `csv` module does (`"a b"`, with `""` for a quote); a quote
 /// inside an unquoted field is an ordinary character. With `Format.facebookCSV`, the header
@@ -43,18 +45,27 @@ public enum RelationFile {
   /// - Complexity: O(bytes in the file); memory grows with the relations and names, not with
   ///   line length.
   public static func read(_ path: String, format: Format? = nil) throws -> Relations {
-    let format = format ?? Format.forPath(path)
-    var reader = Parser(path: path, format: format)
+    var parser = Parser(path: path, format: format ?? Format.forPath(path))
     try LineReader.forEachLine(inFile: path) { line, number in
-      try reader.consume(line, number: number)
+      try parser.consume(line, number: number)
     }
-    guard !reader.pairs.isEmpty else {
-      let message = reader.sawLines ? "has no relations, only blank lines" : "is empty"
-      throw InputError(
-        .malformed, path: path, location: .file, message: "the file \(message)",
-        hint: "a relation file has one `child<TAB>parent` pair per line.")
+    return try parser.finish()
+  }
+
+  /// Reads relations from the bytes of a file held in memory, exactly as `read(_:format:)` reads
+  /// a file holding them; `path` names the bytes in errors. For tests and fuzzing: `chunkSize`
+  /// and `initialCapacity` as in `LineReader.forEachLine(in:chunkSize:initialCapacity:_:)`.
+  static func read(
+    bytes: UnsafeRawBufferPointer, path: String, format: Format, chunkSize: Int = 1 << 20,
+    initialCapacity: Int = 1 << 20
+  ) throws -> Relations {
+    var parser = Parser(path: path, format: format)
+    try LineReader.forEachLine(
+      in: bytes, chunkSize: chunkSize, initialCapacity: initialCapacity
+    ) { line, number in
+      try parser.consume(line, number: number)
     }
-    return Relations(vocabulary: reader.vocabulary, pairs: reader.pairs)
+    return try parser.finish()
   }
 
   /// Parses relation lines into a vocabulary and pair list.
@@ -72,9 +83,27 @@ public enum RelationFile {
       self.format = format
     }
 
+    /// The relations read, or the error for a file without any.
+    func finish() throws(InputError) -> Relations {
+      guard !pairs.isEmpty else {
+        let message = sawLines ? "has no relations, only blank lines" : "is empty"
+        throw InputError(
+          .malformed, path: path, location: .file, message: "the file \(message)",
+          hint: "a relation file has one `child<TAB>parent` pair per line.")
+      }
+      return Relations(vocabulary: vocabulary, pairs: pairs)
+    }
+
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws {
+      var line = line
+      // A UTF-8 byte order mark (Windows editors write one) is not part of the first name:
+      // kept, it would make `\u{FEFF}dog` a node apart from `dog`.
+      if number == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) {
+        line = UnsafeBufferPointer(rebasing: line[3...])
+      }
       sawLines = true
-      if line.isEmpty { return }
+      // Blank lines, including ones of spaces, tabs or a stray `\r`, are skipped.
+      if line.isEmpty || (Self.isBlank(line[0]) && line.allSatisfy(Self.isBlank)) { return }
       if !sawContent {
         sawContent = true
         if format == .facebookCSV && Self.isFacebookHeader(line) { return }
@@ -87,7 +116,7 @@ public enum RelationFile {
         guard delimiters >= 1 && delimiters < maximumFields,
           let first = firstIndex(of: delimiter, in: line, from: 0)
         else {
-          throw fieldCountError(found: delimiters + 1, line: number)
+          throw fieldCountError(found: delimiters + 1, in: line, line: number)
         }
         let second = firstIndex(of: delimiter, in: line, from: first + 1) ?? line.count
         let child = UnsafeBufferPointer(rebasing: line[0..<first])
@@ -98,7 +127,7 @@ public enum RelationFile {
       var fields: [[UInt8]] = []
       try splitQuoted(line, delimiter: delimiter, number: number, into: &fields)
       guard fields.count == 2 || (fields.count == 3 && maximumFields == 3) else {
-        throw fieldCountError(found: fields.count, line: number)
+        throw fieldCountError(found: fields.count, in: line, line: number)
       }
       try fields[0].withUnsafeBufferPointer { child in
         try fields[1].withUnsafeBufferPointer { parent in
@@ -120,13 +149,25 @@ public enum RelationFile {
       pairs.append(parentID)
     }
 
-    private func fieldCountError(found: Int, line: Int) -> InputError {
+    private func fieldCountError(
+      found: Int, in text: UnsafeBufferPointer<UInt8>, line: Int
+    ) -> InputError {
       let separator = format.delimiter == UInt8(ascii: "\t") ? "tab" : "comma"
       let expected = format == .facebookCSV ? "2 or 3" : "2"
+      // A `\r` inside a line means old Mac line endings: the whole file reads as one line.
+      let hint =
+        text.contains(0x0D)
+        ? "the line holds a carriage return (\\r) without a newline: convert old Mac line "
+          + "endings with `tr '\\r' '\\n'`."
+        : RelationFile.fieldHint
       return .malformed(
         path, line: line,
         "expected \(expected) \(separator)-separated fields (child, parent), found \(found)",
-        hint: RelationFile.fieldHint)
+        hint: hint)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool {
+      byte == 0x20 || byte == 0x09 || byte == 0x0D
     }
 
     /// Splits a line the way Python's `csv.reader` (default dialect) does, for lines with quotes.
@@ -226,10 +267,23 @@ public enum NodeName {
     for byte in name {
       if byte <= 0x20 || byte == 0x7F {
         let shown = preview(name)
-        let what = byte == 0x20 ? "a space" : byte == 0 ? "a NUL byte" : "a control character"
+        if byte == 0x20 {
+          return (
+            "node name '\(shown)' contains a space",
+            "the word2vec text format separates fields with spaces; replace spaces with '_'."
+          )
+        }
+        let what: String
+        switch byte {
+        case 0x00: what = "a NUL byte"
+        case 0x09: what = "a tab"
+        case 0x0D: what = "a carriage return"
+        default: what = "a control character"
+        }
         return (
-          "node name '\(shown)' contains \(what)",
-          "the word2vec text format separates fields with spaces; replace spaces with '_'."
+          "node name '\(shown)' contains \(what) (byte 0x\(String(byte, radix: 16)))",
+          "names are text without control characters; is this a binary file, or text with "
+            + "stray control bytes?"
         )
       }
       if byte >= 0x80 { isASCII = false }

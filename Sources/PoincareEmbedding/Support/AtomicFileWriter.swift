@@ -8,8 +8,16 @@
 /// flushed to disk and renamed over the target only when complete.
 ///
 /// A crash, a full disk or a kill signal therefore leaves either the previous file or the new
-/// one, never half of one. On failure the temporary file is removed. The path `-` writes to
-/// standard output instead (no atomicity is possible there).
+/// one, never half of one. On failure the temporary file is removed; one left behind by a process
+/// that was killed (SIGKILL, a power cut) is removed by the next write to the same target, once
+/// its process is gone. An existing file keeps its permissions, and a symbolic link to a file
+/// stays a link: the file it points to is replaced.
+///
+/// Some targets cannot be replaced atomically and are written directly instead: `-` (standard
+/// output), devices, pipes and sockets (`/dev/null`, `/dev/full`, a FIFO), and the names of open
+/// descriptors (`/dev/stdout`, `/dev/fd/63` from a shell's `>(…)`, `/proc/…`), which are
+/// appended to. A write error there (`/dev/full`: no space left) is an `OutputError` like any
+/// other, and no file is created. (Renaming over `/dev/full` would have replaced the device.)
 public enum AtomicFileWriter {
   /// Writes `path` from the bytes `body` appends to the buffered output.
   ///
@@ -18,40 +26,158 @@ public enum AtomicFileWriter {
   public static func write<Result>(
     to path: String, _ body: (inout BufferedOutput) throws -> Result
   ) throws -> Result {
-    if path == "-" {
+    switch try target(of: path) {
+    case .standardOutput:
       var output = BufferedOutput(descriptor: STDOUT_FILENO, path: "<stdout>")
       let result = try body(&output)
       try output.flush()
       return result
+    case .stream:
+      return try writeDirectly(to: path, body)
+    case .file(let resolved, let mode):
+      return try writeAtomically(to: resolved, reportedAs: path, mode: mode, body)
     }
+  }
+
+  /// Checks that `path` could be written now, without writing it: for a command that works for
+  /// a long time before it writes (training), so a typo in the output folder fails at once.
+  ///
+  /// - Throws: `OutputError` (`.cannotCreate`) when the folder is missing or read-only, or the
+  ///   path is a folder.
+  public static func checkCanCreate(_ path: String) throws(OutputError) {
+    switch try target(of: path) {
+    case .standardOutput:
+      return
+    case .stream:
+      // Opening a pipe to test it would hand its reader an end of file: ask instead.
+      if access(path, W_OK) != 0 {
+        throw OutputError(.cannotCreate, path: path, message: "cannot write: \(lastError())")
+      }
+    case .file(let resolved, _):
+      let probe = "\(resolved).tmp-\(getpid())"
+      let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+      if descriptor < 0 {
+        throw OutputError(.cannotCreate, path: path, message: "cannot create file: \(lastError())")
+      }
+      close(descriptor)
+      unlink(probe)
+    }
+  }
+
+  /// Where the bytes for `path` go.
+  private enum Target {
+    case standardOutput
+    /// A device, pipe or socket: written in place.
+    case stream
+    /// A regular file (existing with `mode`, or new), by its resolved path.
+    case file(String, mode: mode_t?)
+  }
+
+  private static func target(of path: String) throws(OutputError) -> Target {
+    if path == "-" { return .standardOutput }
+    // Names of descriptors already open (`/dev/stdout`, a shell's `>(…)` as `/dev/fd/63`): the
+    // shell chose truncation or appending, and replacing the file behind them would undo it.
+    if path.hasPrefix("/dev/fd/") || path.hasPrefix("/dev/std") || path.hasPrefix("/proc/") {
+      return .stream
+    }
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      // Missing (or a dangling link): created below, where opening reports any problem.
+      return .file(path, mode: nil)
+    }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG:
+      var linkStatus = stat()
+      let isLink = lstat(path, &linkStatus) == 0 && (linkStatus.st_mode & S_IFMT) == S_IFLNK
+      var resolved = path
+      if isLink, let pointer = realpath(path, nil) {
+        resolved = String(cString: pointer)
+        free(pointer)
+      }
+      return .file(resolved, mode: status.st_mode & 0o7777)
+    case S_IFDIR:
+      throw OutputError(.cannotCreate, path: path, message: "is a folder, not a file")
+    default:
+      return .stream
+    }
+  }
+
+  private static func writeDirectly<Result>(
+    to path: String, _ body: (inout BufferedOutput) throws -> Result
+  ) throws -> Result {
+    // Appending: on a device or pipe it changes nothing; on a file redirected with `>>` behind
+    // `/dev/stdout` it keeps what is there, as the shell asked.
+    let descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+    if descriptor < 0 {
+      throw OutputError(.cannotCreate, path: path, message: "cannot open: \(lastError())")
+    }
+    defer { close(descriptor) }
+    var output = BufferedOutput(descriptor: descriptor, path: path)
+    let result = try body(&output)
+    try output.flush()
+    return result
+  }
+
+  private static func writeAtomically<Result>(
+    to path: String, reportedAs reportedPath: String, mode: mode_t?,
+    _ body: (inout BufferedOutput) throws -> Result
+  ) throws -> Result {
+    removeStaleTemporaryFiles(of: path)
     let temporaryPath = "\(path).tmp-\(getpid())"
     let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     if descriptor < 0 {
-      let code = errno
-      let reason = String(cString: strerror(code))
-      throw OutputError(.cannotCreate, path: path, message: "cannot create file: \(reason)")
+      throw OutputError(
+        .cannotCreate, path: reportedPath, message: "cannot create file: \(lastError())")
     }
-    var output = BufferedOutput(descriptor: descriptor, path: path)
+    var output = BufferedOutput(descriptor: descriptor, path: reportedPath)
     do {
+      if let mode { fchmod(descriptor, mode) }
       let result = try body(&output)
       try output.flush()
       if fsync(descriptor) != 0 && errno != EINVAL {
-        throw OutputError(.ioError, path: path, message: "flush to disk failed: \(lastError())")
+        throw OutputError(
+          .ioError, path: reportedPath, message: "flush to disk failed: \(lastError())")
       }
       if close(descriptor) != 0 {
-        throw OutputError(.ioError, path: path, message: "close failed: \(lastError())")
+        throw OutputError(.ioError, path: reportedPath, message: "close failed: \(lastError())")
       }
       if rename(temporaryPath, path) != 0 {
         let code = errno
         unlink(temporaryPath)
         let kind: OutputError.Kind = code == EISDIR ? .cannotCreate : .ioError
-        throw OutputError(kind, path: path, message: "cannot replace file: \(lastError(code))")
+        throw OutputError(
+          kind, path: reportedPath, message: "cannot replace file: \(lastError(code))")
       }
       return result
     } catch {
       close(descriptor)
       unlink(temporaryPath)
       throw error
+    }
+  }
+
+  /// Removes `path.tmp-<pid>` files whose process no longer exists: what a killed write leaves.
+  /// A live process's file is kept (even a stranger's that reuses a dead writer's id).
+  static func removeStaleTemporaryFiles(of path: String) {
+    let slash = path.lastIndex(of: "/")
+    let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    let prefix = Array("\(name).tmp-".utf8)
+    guard let directory = opendir(folder) else { return }
+    defer { closedir(directory) }
+    // A dirent is only as long as its name: read the name up to its NUL through a pointer,
+    // never the declared 256-byte `d_name` array as a whole (that reads past the record).
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+    while let entry = readdir(directory) {
+      let name = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: UInt8.self)
+      let entryName = Array(UnsafeBufferPointer(start: name, count: strlen(name)))
+      guard entryName.count > prefix.count, entryName.starts(with: prefix) else { continue }
+      let digits = entryName[prefix.count...]
+      guard digits.count <= 9, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+        let pid = Int32(String(decoding: digits, as: UTF8.self)), pid > 0, pid != getpid(),
+        kill(pid, 0) != 0, errno == ESRCH
+      else { continue }
+      unlink(folder + "/" + String(decoding: entryName, as: UTF8.self))
     }
   }
 

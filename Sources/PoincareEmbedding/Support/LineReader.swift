@@ -20,8 +20,49 @@ public enum LineReader {
   ) throws {
     let descriptor = try InputFile.open(path)
     defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    try forEachLine(
+      filling: { destination, count, lineNumber in
+        while true {
+          let got = read(descriptor, destination, count)
+          if got >= 0 { return got }
+          if errno == EINTR { continue }
+          throw InputError(
+            .unreadable, path: path, location: .line(lineNumber),
+            message: "read failed: \(String(cString: strerror(errno)))")
+        }
+      }, body)
+  }
 
-    var capacity = 1 << 20
+  /// Calls `body` with each line of `bytes` held in memory, exactly as `forEachLine(inFile:_:)`
+  /// would for a file holding them; `chunkSize` bytes are handed over at a time and the buffer
+  /// starts at `initialCapacity` bytes, so tests and fuzzers can drive the buffer's growth and
+  /// lines that straddle reads with small inputs.
+  static func forEachLine(
+    in bytes: UnsafeRawBufferPointer, chunkSize: Int = 1 << 20, initialCapacity: Int = 1 << 20,
+    _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws -> Void
+  ) throws {
+    var offset = 0
+    try forEachLine(
+      initialCapacity: initialCapacity,
+      filling: { destination, count, _ in
+        let taken = min(count, chunkSize, bytes.count - offset)
+        if taken > 0 {
+          UnsafeMutableRawPointer(destination).copyMemory(
+            from: bytes.baseAddress! + offset, byteCount: taken)
+        }
+        offset += taken
+        return taken
+      }, body)
+  }
+
+  /// The line splitter: `fill` writes up to `count` bytes at a pointer and returns how many it
+  /// filled, 0 at the end (it gets the number of the line being read, for its errors).
+  private static func forEachLine(
+    initialCapacity: Int = 1 << 20,
+    filling fill: (UnsafeMutablePointer<UInt8>, Int, Int) throws -> Int,
+    _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws -> Void
+  ) throws {
+    var capacity = max(1, initialCapacity)
     var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 1)
     defer { buffer.deallocate() }
     var start = 0  // first byte of the pending line
@@ -67,13 +108,7 @@ public enum LineReader {
         buffer = larger
         capacity *= 2
       }
-      let count = read(descriptor, buffer + end, capacity - end)
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw InputError(
-          .unreadable, path: path, location: .line(lineNumber + 1),
-          message: "read failed: \(String(cString: strerror(errno)))")
-      }
+      let count = try fill(buffer + end, capacity - end, lineNumber + 1)
       if count == 0 { atEndOfFile = true }
       end += count
     }

@@ -87,76 +87,156 @@ public struct Checkpoint: Sendable {
     guard let handle = FileHandle(forReadingAtPath: path) else { return false }
     defer { try? handle.close() }
     let start = (try? handle.read(upToCount: magic.count)) ?? Data()
-    return Array(start) == magic
+    return isCheckpoint(Array(start))
   }
+
+  /// Whether `bytes` start like a checkpoint.
+  static func isCheckpoint(_ bytes: [UInt8]) -> Bool { bytes.starts(with: magic) }
 
   /// Reads a checkpoint written by `write(to:)`.
   ///
   /// - Throws: `InputError` when the file is missing, not a checkpoint, from a newer format
-  ///   version, truncated or corrupted (checksum mismatch).
+  ///   version, truncated (naming the byte offset where it ends), corrupted (checksum mismatch),
+  ///   or inconsistent (naming the byte offset of the field).
   public static func read(_ path: String) throws -> Checkpoint {
-    let bytes = try InputFile.readAll(path)
-    func corrupt(_ message: String) -> InputError {
-      InputError(
-        .malformed, path: path, message: message,
-        hint: "the checkpoint may be truncated or damaged; use an earlier one or start again.")
-    }
-    guard bytes.count >= magic.count + 8, Array(bytes[0..<magic.count]) == magic else {
+    try decode(InputFile.readAll(path), path: path)
+  }
+
+  /// Decodes the bytes of a checkpoint file; `path` names it in errors.
+  ///
+  /// The structure is read before the checksum is checked, so a file cut short is reported as
+  /// such at the offset where it ends; any other damage is a checksum mismatch. A file whose
+  /// checksum matches is still checked field by field (configuration, position, names, counts,
+  /// norms), since a training run must never start from values no run could have saved.
+  static func decode(_ bytes: [UInt8], path: String) throws(InputError) -> Checkpoint {
+    guard isCheckpoint(bytes) else {
       throw InputError(
         .malformed, path: path, message: "not a poincare-embed checkpoint",
         hint: "pass a file written by `train --checkpoint`.")
     }
     var reader = ByteReader(bytes: bytes, offset: magic.count)
-    let version: UInt32 = try reader.integer() ?? { throw corrupt("the file ends early") }()
+    guard let version: UInt32 = reader.integer() else {
+      throw CheckpointDamage.cutShort(at: bytes.count, what: "the format version").error(path)
+    }
     guard version <= formatVersion else {
       throw InputError(
-        .malformed, path: path,
-        message: "checkpoint format version \(version) is newer than this tool's (\(formatVersion))",
+        .malformed, path: path, location: .byteOffset(magic.count),
+        message:
+          "checkpoint format version \(version) is newer than this tool's (\(formatVersion))",
         hint: "resume with the poincare-embed version that wrote it, or a newer one.")
     }
-    guard bytes.count >= 8 + magic.count + 8 else { throw corrupt("the file ends early") }
+    let structure = Result<Checkpoint, CheckpointDamage> { () throws(CheckpointDamage) in
+      try decodeFields(&reader)
+    }
     var hasher = FNV1a()
-    bytes.withUnsafeBytes { hasher.add(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 8)])) }
+    let bodyCount = bytes.count - 8
+    bytes.withUnsafeBytes { hasher.add(UnsafeRawBufferPointer(rebasing: $0[0..<bodyCount])) }
     var stored: UInt64 = 0
-    for index in 0..<8 { stored |= UInt64(bytes[bytes.count - 8 + index]) << (8 * index) }
-    guard stored == hasher.value else { throw corrupt("checksum mismatch: the file is damaged") }
+    for index in 0..<8 { stored |= UInt64(bytes[bodyCount + index]) << (8 * index) }
+    let checksumMatches = stored == hasher.value
+    switch structure {
+    case .success(let checkpoint) where checksumMatches:
+      return checkpoint
+    case .failure(let damage) where checksumMatches || damage.isCutShort:
+      throw damage.error(path)
+    default:
+      throw InputError(
+        .malformed, path: path, message: "checksum mismatch: the file is damaged",
+        hint: CheckpointDamage.hint)
+    }
+  }
 
-    guard let headerLength: UInt32 = reader.integer(),
-      let json = reader.bytes(Int(headerLength)),
-      let header = try? JSONDecoder().decode(Header.self, from: Data(json))
-    else { throw corrupt("the header cannot be read") }
-    let rowLength = header.configuration.rowLength
-    guard header.nodeCount >= 0, rowLength >= 1 else { throw corrupt("the header is inconsistent") }
+  /// Reads and checks every field after the format version; the checksum is the caller's.
+  private static func decodeFields(_ reader: inout ByteReader) throws(CheckpointDamage)
+    -> Checkpoint
+  {
+    let headerStart = reader.offset
+    guard let headerLength: UInt32 = reader.integer() else {
+      throw .cutShort(at: reader.bytes.count, what: "the header")
+    }
+    guard let json = reader.bytes(Int(headerLength)) else {
+      throw .cutShort(at: reader.bytes.count, what: "the header")
+    }
+    guard let header = decodeHeader(json) else {
+      throw .inconsistent(at: headerStart, "the header cannot be read")
+    }
+    let configuration = header.configuration
+    let rowLength = configuration.rowLength
+    do {
+      try configuration.validate()
+    } catch {
+      throw .inconsistent(at: headerStart, "the header's configuration is invalid: \(error)")
+    }
+    let position = header.position
+    let relationCount = header.relationCount
+    guard header.nodeCount >= 0, relationCount >= 0, header.roundLength >= 1,
+      position.burnInEpochs >= 0, position.epochs >= 0, position.round >= 0,
+      position.burnInEpochs <= configuration.burnInEpochs,
+      position.burnInEpochs == configuration.burnInEpochs || position.epochs == 0,
+      position.epochs <= Int(Int32.max),
+      position.round == 0 || position.round < relationCount / header.roundLength + 1,
+      !header.nodeCount.multipliedReportingOverflow(by: rowLength * 8).overflow,
+      let fingerprint = UInt64(header.relationsFingerprint, radix: 16)
+    else { throw .inconsistent(at: headerStart, "the header is inconsistent") }
+
     var vocabulary = Vocabulary()
-    for _ in 0..<header.nodeCount {
+    for node in 0..<header.nodeCount {
+      let start = reader.offset
       guard let length: UInt32 = reader.integer(), let name = reader.bytes(Int(length)) else {
-        throw corrupt("the vocabulary is cut short")
+        throw .cutShort(at: reader.bytes.count, what: "the vocabulary")
       }
-      let isNew = name.withUnsafeBufferPointer { vocabulary.intern($0).isNew }
-      guard isNew else { throw corrupt("the vocabulary repeats a name") }
+      let problem = name.withUnsafeBufferPointer { name -> String? in
+        if let problem = NodeName.problem(with: name) { return problem.message }
+        return vocabulary.intern(name).isNew ? nil : "repeats a name"
+      }
+      if let problem { throw .inconsistent(at: start, "node \(node + 1) \(problem)") }
     }
     var counts: [Int] = []
-    for _ in 0..<header.nodeCount {
-      guard let count: Int64 = reader.integer() else { throw corrupt("the counts are cut short") }
+    // Never more than the bytes left can hold: the node count comes from the file.
+    counts.reserveCapacity(min(header.nodeCount, (reader.bytes.count - reader.offset) / 8))
+    for node in 0..<header.nodeCount {
+      let start = reader.offset
+      guard let count: Int64 = reader.integer() else {
+        throw .cutShort(at: reader.bytes.count, what: "the counts")
+      }
+      guard count >= 0 else {
+        throw .inconsistent(at: start, "node \(node + 1) has count \(count)")
+      }
       counts.append(Int(count))
     }
     vocabulary.setCounts(counts)
-    var values: [Double] = []
-    values.reserveCapacity(header.nodeCount * rowLength)
-    for _ in 0..<(header.nodeCount * rowLength) {
-      guard let bits: UInt64 = reader.integer() else { throw corrupt("the vectors are cut short") }
-      let value = Double(bitPattern: bits)
-      guard value.isFinite else { throw corrupt("the vectors hold a non-finite value") }
-      values.append(value)
+    let valuesSize = header.nodeCount * rowLength * 8
+    let (expectedSize, overflow) = reader.offset.addingReportingOverflow(valuesSize + 8)
+    guard !overflow, reader.bytes.count >= expectedSize else {
+      throw .cutShort(at: reader.bytes.count, what: "the vectors")
     }
-    guard reader.offset == bytes.count - 8 else { throw corrupt("unexpected bytes after the vectors") }
-    guard let fingerprint = UInt64(header.relationsFingerprint, radix: 16) else {
-      throw corrupt("the header is inconsistent")
+    guard reader.bytes.count == expectedSize else {
+      throw .inconsistent(at: expectedSize, "unexpected bytes after the checksum")
+    }
+    let tableStart = reader.offset
+    var table: [Double] = []
+    table.reserveCapacity(header.nodeCount * rowLength)
+    for _ in 0..<(header.nodeCount * rowLength) {
+      table.append(Double(bitPattern: reader.integer()!))
+    }
+    // Every row must be a point: finite, x₀ ≥ 1 on the hyperboloid, and inside the ball once
+    // mapped there (the coordinates queries and files use).
+    let vectors = PoincareTrainer.ballVectors(
+      table: table, stride: rowLength, vocabulary: vocabulary, configuration: configuration)
+    for node in 0..<header.nodeCount {
+      let row = table[(node * rowLength)..<((node + 1) * rowLength)]
+      let squaredNorm = vectors.vector(node).reduce(0) { $0 + $1 * $1 }
+      guard row.allSatisfy({ $0.isFinite }), squaredNorm < 1,
+        configuration.model != .lorentz || row.first! >= 1
+      else {
+        throw .inconsistent(
+          at: tableStart + node * rowLength * 8, "node \(node + 1) is not a point of the ball")
+      }
     }
     return Checkpoint(
-      configuration: header.configuration, position: header.position,
-      roundLength: header.roundLength, relationsFingerprint: fingerprint,
-      relationCount: header.relationCount, vocabulary: vocabulary, table: values)
+      configuration: configuration, position: position, roundLength: header.roundLength,
+      relationsFingerprint: fingerprint, relationCount: relationCount, vocabulary: vocabulary,
+      table: table)
   }
 
   private init(
@@ -172,6 +252,22 @@ public struct Checkpoint: Sendable {
     self.table = table
   }
 
+  /// The JSON header, also of checkpoints written before a configuration option existed: a
+  /// missing option takes its default, which is what the version that wrote the file did
+  /// (every option added since reproduces gensim by default).
+  private static func decodeHeader(_ json: [UInt8]) -> Header? {
+    let decoder = JSONDecoder()
+    if let header = try? decoder.decode(Header.self, from: Data(json)) { return header }
+    guard var header = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+      let stored = header["configuration"] as? [String: Any],
+      let defaultsJSON = try? JSONEncoder().encode(TrainingConfiguration()),
+      let defaults = try? JSONSerialization.jsonObject(with: defaultsJSON) as? [String: Any]
+    else { return nil }
+    header["configuration"] = defaults.merging(stored) { _, stored in stored }
+    guard let merged = try? JSONSerialization.data(withJSONObject: header) else { return nil }
+    return try? decoder.decode(Header.self, from: merged)
+  }
+
   /// A trainer that continues this checkpoint on `relations`, which must be the relations it
   /// was trained on.
   ///
@@ -185,7 +281,8 @@ public struct Checkpoint: Sendable {
     relations: Relations, path: String, epochs: Int? = nil, threadCount: Int? = nil
   ) throws -> PoincareTrainer {
     guard relations.count == relationCount,
-      Self.fingerprint(of: relations) == relationsFingerprint
+      Self.fingerprint(of: relations) == relationsFingerprint,
+      hasTheNodes(of: relations.vocabulary)
     else {
       throw InputError(
         .malformed, path: path,
@@ -204,6 +301,17 @@ public struct Checkpoint: Sendable {
           + "resume with the same --threads")
     }
     return trainer
+  }
+
+  /// Whether the checkpoint's nodes are `vocabulary`'s, in its order: a fingerprint match
+  /// implies it unless the file was forged, and training relies on it.
+  private func hasTheNodes(of vocabulary: Vocabulary) -> Bool {
+    self.vocabulary.count == vocabulary.count
+      && (0..<vocabulary.count).allSatisfy { node in
+        vocabulary.withNameBytes(of: node) { name in
+          self.vocabulary.withNameBytes(of: node) { $0.elementsEqual(name) }
+        }
+      }
   }
 
   /// FNV-1a over the relation count, the pairs and the names in index order.
@@ -238,6 +346,34 @@ struct FNV1a {
   @inline(__always)
   mutating func add(byte: UInt8) {
     value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
+  }
+}
+
+/// What is wrong with a checkpoint's fields, before the checksum decides how to report it.
+private enum CheckpointDamage: Error {
+  /// The file ends (at byte `offset`) inside `what`.
+  case cutShort(at: Int, what: String)
+  /// A field at byte `offset` holds a value no run writes.
+  case inconsistent(at: Int, String)
+
+  static let hint =
+    "the checkpoint may be truncated or damaged; use an earlier one or start again."
+
+  var isCutShort: Bool {
+    if case .cutShort = self { return true }
+    return false
+  }
+
+  func error(_ path: String) -> InputError {
+    switch self {
+    case .cutShort(let offset, let what):
+      return InputError(
+        .malformed, path: path, location: .byteOffset(offset),
+        message: "the file ends inside \(what) (truncated?)", hint: Self.hint)
+    case .inconsistent(let offset, let message):
+      return InputError(
+        .malformed, path: path, location: .byteOffset(offset), message: message, hint: Self.hint)
+    }
   }
 }
 

@@ -10,9 +10,13 @@ public enum VectorsInput {
   ///
   /// - Throws: `InputError` naming the file (and line or byte offset) of the problem.
   public static func read(_ path: String) throws -> KeyedVectors {
-    if path != "-" && Checkpoint.isCheckpoint(path) {
-      return try Checkpoint.read(path).vectors
-    }
-    return try Word2VecFormat.read(path)
+    try decode(InputFile.readAll(path), path: path)
+  }
+
+  /// The vectors in `bytes`, the content of a file named `path` (for messages and the `.bin`
+  /// extension).
+  static func decode(_ bytes: [UInt8], path: String) throws(InputError) -> KeyedVectors {
+    if Checkpoint.isCheckpoint(bytes) { return try Checkpoint.decode(bytes, path: path).vectors }
+    return try Word2VecFormat.parse(bytes, path: path, encoding: nil)
   }
 }

@@ -68,38 +68,50 @@ public enum Word2VecFormat {
   /// keys must be distinct.
   /// - Throws: `InputError` naming the file and line (text) or row (binary) of the problem.
   public static func read(_ path: String, encoding: Encoding? = nil) throws -> KeyedVectors {
-    let bytes = try InputFile.readAll(path)
-    if let encoding { return try parse(bytes, path: path, encoding: encoding) }
-    if path.lowercased().hasSuffix(".bin") { return try parse(bytes, path: path, encoding: .binary) }
-    do {
-      return try parse(bytes, path: path, encoding: .text)
-    } catch let textError {
-      guard case .line(let line) = textError.location, line <= 2,
-        !firstRowLooksLikeText(bytes),
-        let vectors = try? parse(bytes, path: path, encoding: .binary)
-      else { throw textError }
-      return vectors
-    }
+    try parse(InputFile.readAll(path), path: path, encoding: encoding)
   }
 
-  /// Whether the first row after the header has text values: after its key, only the bytes of
-  /// decimal numbers and spaces up to the line's end. A text file whose first row breaks a rule
-  /// (a norm ≥ 1, say) must be reported, not re-read as binary: the binary reader would take its
-  /// digits for float32 bytes. Binary float bytes fit this set with odds of about (17/256)⁴ a
-  /// value.
+  /// Whether the first row after the header is text: after its key, only printable ASCII (and
+  /// tabs and `\r`) up to the line's end. A text file whose first row breaks a rule (a norm ≥ 1,
+  /// a `NaN`, a misspelt number) must be reported, not re-read as binary: the binary reader would
+  /// take its characters for float32 bytes, and the bytes of small floats are often printable
+  /// (`0.1 ` is a float of 1.5e-19). A binary row passes for text only when every byte of its
+  /// values is printable, about (95/256)⁴ ≈ 2% a value, so for dimension ≥ 2 rarely; such a
+  /// file is read once it is named `.bin`.
   private static func firstRowLooksLikeText(_ bytes: [UInt8]) -> Bool {
     guard let headerEnd = bytes.firstIndex(of: 0x0A),
       let keyEnd = bytes[(headerEnd + 1)...].firstIndex(of: UInt8(ascii: " "))
     else { return false }
     let rowEnd = bytes[keyEnd...].firstIndex(of: 0x0A) ?? bytes.endIndex
     let values = bytes[(keyEnd + 1)..<rowEnd]
-    let textBytes = Set("0123456789.+-eE \t\r".utf8)
-    return !values.isEmpty && values.allSatisfy { textBytes.contains($0) }
+    return !values.isEmpty
+      && values.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 || $0 == 0x0D }
   }
 
-  /// Parses the bytes of a vectors file.
-  public static func parse(_ bytes: [UInt8], path: String, encoding: Encoding) throws(InputError)
+  /// Parses the bytes of a vectors file named `path` (for messages). With `encoding` nil, the
+  /// encoding is recognised as `read(_:encoding:)` recognises it.
+  ///
+  /// - Throws: `InputError` naming `path` and the line (text) or byte offset (binary).
+  public static func parse(_ bytes: [UInt8], path: String, encoding: Encoding?) throws(InputError)
     -> KeyedVectors
+  {
+    if let encoding { return try parse(bytes, path: path, knownEncoding: encoding) }
+    if path.lowercased().hasSuffix(".bin") {
+      return try parse(bytes, path: path, knownEncoding: .binary)
+    }
+    do {
+      return try parse(bytes, path: path, knownEncoding: .text)
+    } catch let textError {
+      guard case .line(let line) = textError.location, line <= 2,
+        !firstRowLooksLikeText(bytes),
+        let vectors = try? parse(bytes, path: path, knownEncoding: .binary)
+      else { throw textError }
+      return vectors
+    }
+  }
+
+  private static func parse(_ bytes: [UInt8], path: String, knownEncoding encoding: Encoding)
+    throws(InputError) -> KeyedVectors
   {
     var bytes = bytes
     bytes.append(0)  // strtod and the scanners may look one byte past the last line
@@ -112,6 +124,9 @@ public enum Word2VecFormat {
       }
     }
   }
+
+  static let finiteHint = "vectors must be finite numbers; was the file written by a diverged run?"
+  static let ballHint = "Poincaré vectors must lie strictly inside the unit ball."
 
   private struct Scanner {
     let bytes: UnsafeMutableBufferPointer<UInt8>
@@ -162,7 +177,7 @@ public enum Word2VecFormat {
     mutating func textRows(rowCount: Int, dimension: Int) throws(InputError) -> KeyedVectors {
       var vocabulary = Vocabulary()
       var values = [Double]()
-      values.reserveCapacity(rowCount * dimension)
+      values.reserveCapacity(plausibleValueCount(rowCount, dimension, bytesPerValue: 2))
       for _ in 0..<rowCount {
         guard position < count else {
           throw error(
@@ -176,11 +191,12 @@ public enum Word2VecFormat {
         bytes[end] = 0
         guard let keyEnd = findSpace(from: position, to: end) else {
           throw error(
-            "expected a key and \(dimension) values, found \(end == position ? "an empty line" : "only a key")")
+            "expected a key and \(dimension) values, found "
+              + (end == position ? "an empty line" : "only a key"), hint: rowHint(dimension))
         }
         let key = UnsafeBufferPointer(rebasing: UnsafeBufferPointer(bytes)[position..<keyEnd])
         if let problem = NodeName.problem(with: key) {
-          throw error(problem.message)
+          throw error(problem.message, hint: problem.hint)
         }
         let (id, isNew) = vocabulary.intern(key)
         if !isNew {
@@ -192,7 +208,7 @@ public enum Word2VecFormat {
         var squaredNorm = 0.0
         for index in 0..<dimension {
           guard cursor < end, bytes[cursor] == UInt8(ascii: " ") else {
-            throw error("expected \(dimension) values, found \(index)")
+            throw error("expected \(dimension) values, found \(index)", hint: rowHint(dimension))
           }
           cursor += 1
           let start = bytes.baseAddress! + cursor
@@ -206,17 +222,19 @@ public enum Word2VecFormat {
           let tokenEnd = findSpace(from: cursor, to: end) ?? end
           guard consumed > 0, cursor + consumed == tokenEnd else {
             let token = String(decoding: bytes[cursor..<tokenEnd].prefix(40), as: UTF8.self)
-            throw error("value \(index + 1) '\(token)' is not a number")
+            throw error(
+              "value \(index + 1) '\(token)' is not a number", hint: rowHint(dimension))
           }
           guard value.isFinite else {
-            throw error("value \(index + 1) is not finite (\(value))")
+            throw error(
+              "value \(index + 1) is not finite (\(value))", hint: Word2VecFormat.finiteHint)
           }
           squaredNorm += value * value
           values.append(value)
           cursor = tokenEnd
         }
         if cursor != end {
-          throw error("expected \(dimension) values, found more")
+          throw error("expected \(dimension) values, found more", hint: rowHint(dimension))
         }
         try checkInsideBall(squaredNorm, key: key)
         position = min(nextPosition, count)
@@ -237,14 +255,15 @@ public enum Word2VecFormat {
     mutating func binaryRows(rowCount: Int, dimension: Int) throws(InputError) -> KeyedVectors {
       var vocabulary = Vocabulary()
       var values = [Double]()
-      values.reserveCapacity(rowCount * dimension)
-      let rowBytes = 4 * dimension
+      values.reserveCapacity(plausibleValueCount(rowCount, dimension, bytesPerValue: 4))
+      // A dimension too large to multiply is a row longer than any file: cut short below.
+      let (rowBytes, rowBytesOverflow) = dimension.multipliedReportingOverflow(by: 4)
       for row in 0..<rowCount {
         // Rows follow one another directly; gensim strips a newline before a key.
         while position < count && bytes[position] == 0x0A { position += 1 }
         let start = position
         while position < count && bytes[position] != UInt8(ascii: " ") { position += 1 }
-        guard position < count, position + 1 + rowBytes <= count else {
+        guard position < count, !rowBytesOverflow, rowBytes < count - position else {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
             message:
@@ -255,13 +274,14 @@ public enum Word2VecFormat {
         if let problem = NodeName.problem(with: key) {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
-            message: "row \(row + 1): \(problem.message)")
+            message: "row \(row + 1): \(problem.message)", hint: problem.hint)
         }
         let (_, isNew) = vocabulary.intern(key)
         if !isNew {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
-            message: "row \(row + 1): duplicate key '\(NodeName.preview(key))'")
+            message: "row \(row + 1): duplicate key '\(NodeName.preview(key))'",
+            hint: "each key may appear once.")
         }
         position += 1
         var squaredNorm = 0.0
@@ -272,7 +292,8 @@ public enum Word2VecFormat {
           guard value.isFinite else {
             throw InputError(
               .malformed, path: path, location: .byteOffset(position + 4 * index),
-              message: "row \(row + 1): value \(index + 1) is not finite (\(value))")
+              message: "row \(row + 1): value \(index + 1) is not finite (\(value))",
+              hint: Word2VecFormat.finiteHint)
           }
           squaredNorm += value * value
           values.append(value)
@@ -280,7 +301,9 @@ public enum Word2VecFormat {
         if squaredNorm >= 1 {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
-            message: "row \(row + 1): '\(NodeName.preview(key))' has norm \(squaredNorm.squareRoot()) ≥ 1, outside the Poincaré ball")
+            message: "row \(row + 1): '\(NodeName.preview(key))' has norm "
+              + "\(squaredNorm.squareRoot()) ≥ 1, outside the Poincaré ball",
+            hint: Word2VecFormat.ballHint)
         }
         position += rowBytes
       }
@@ -288,9 +311,22 @@ public enum Word2VecFormat {
       if position < count {
         throw InputError(
           .malformed, path: path, location: .byteOffset(position),
-          message: "the header promises \(rowCount) rows but more bytes follow")
+          message: "the header promises \(rowCount) rows but more bytes follow",
+          hint: "the header's row count or dimension is wrong, or this is a text file: name "
+            + "a text file other than .bin.")
       }
       return KeyedVectors(vocabulary: vocabulary, dimension: dimension, values: values)
+    }
+
+    /// How many values to reserve room for: the header's `rowCount × dimension`, but never more
+    /// than the rest of the file can hold at `bytesPerValue` bytes a value, so that a corrupt
+    /// header cannot ask for terabytes (or overflow) before the rows show it is wrong.
+    private func plausibleValueCount(
+      _ rowCount: Int, _ dimension: Int, bytesPerValue: Int
+    ) -> Int {
+      let limit = (count - position) / bytesPerValue
+      let (product, overflow) = rowCount.multipliedReportingOverflow(by: dimension)
+      return overflow ? limit : min(product, limit)
     }
 
     private func checkInsideBall(_ squaredNorm: Double, key: UnsafeBufferPointer<UInt8>)
@@ -298,9 +334,14 @@ public enum Word2VecFormat {
     {
       if squaredNorm >= 1 {
         throw error(
-          "'\(NodeName.preview(key))' has norm \(squaredNorm.squareRoot()) ≥ 1, outside the Poincaré ball",
-          hint: "Poincaré vectors must lie strictly inside the unit ball.")
+          "'\(NodeName.preview(key))' has norm \(squaredNorm.squareRoot()) ≥ 1, outside the "
+            + "Poincaré ball", hint: Word2VecFormat.ballHint)
       }
+    }
+
+    private func rowHint(_ dimension: Int) -> String {
+      "each row after the header is a key and \(dimension) numbers, separated by single spaces; "
+        + "a binary word2vec file must be named .bin."
     }
 
     private func findSpace(from start: Int, to end: Int) -> Int? {

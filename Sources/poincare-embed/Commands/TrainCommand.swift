@@ -152,6 +152,12 @@ enum TrainCommand: Subcommand {
         "\(fixed.synopsis) cannot change when resuming; the checkpoint fixes it")
     }
 
+    // Training may take hours: a typo in an output folder must fail now, not at the end.
+    try AtomicFileWriter.checkCanCreate(outputPath)
+    if let checkpointPath { try AtomicFileWriter.checkCanCreate(checkpointPath) }
+
+    // A damaged checkpoint is found before the relations are read.
+    let saved = try resumePath.map { try Checkpoint.read($0) }
     let stopwatch = Stopwatch()
     let relations = try RelationFile.read(input, format: format)
     if !isQuiet {
@@ -189,8 +195,7 @@ enum TrainCommand: Subcommand {
       return
     }
     let trainer: PoincareTrainer
-    if let resumePath {
-      let saved = try Checkpoint.read(resumePath)
+    if let resumePath, let saved {
       trainer = try saved.makeTrainer(
         relations: relations, path: resumePath, epochs: try arguments.value(epochs),
         threadCount: try arguments.value(threads))
