@@ -3,7 +3,8 @@
 Each row is one `poincare-embed train` command (printed as run, so it can be copied), timed
 on the wall clock, then `poincare-embed eval --json` on every node: reconstruction on the
 training relations, or link prediction on a 10% split made by `poincare-embed split`.
-Prints a Markdown table and writes it, with the date and machine, to --output.
+Prints a Markdown table and writes it, with the date and machine, to --output. The vectors
+and the split stay in bench/out/quality/ for `query`, `plot` or `bench/eval`.
 
 Run through `bench/quality` (which builds the release binary and the noun closure). Long: the
 noun rows train for minutes each. `--only mammals` runs the mammal rows alone (about a minute).
@@ -16,7 +17,6 @@ import os
 import shlex
 import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -66,41 +66,42 @@ def main():
         "| command |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    with tempfile.TemporaryDirectory() as work:
-        split_prefix = os.path.join(work, "nouns")
-        for data, dimension, task, options in ROWS:
-            if arguments.only and data != arguments.only:
-                continue
-            relations = MAMMALS if data == "mammals" else arguments.nouns
-            shown = MAMMALS if data == "mammals" else "nouns.tsv"
-            if task == "link prediction":
-                if not os.path.exists(split_prefix + ".train.tsv"):
-                    run([BINARY, "split", relations, "--test-fraction", "0.1", "--seed", "0",
-                         "-o", split_prefix])
-                relations, shown = split_prefix + ".train.tsv", "nouns.train.tsv"
-            vectors = os.path.join(work, f"{data}-{dimension}-{task[0]}.txt")
-            train = ([BINARY, "train", relations, "--dimension", str(dimension)]
-                     + shlex.split(options)
-                     + ["--threads", str(arguments.threads), "-q", "-o", vectors])
-            shown_command = shlex.join(
-                ["poincare-embed", "train", shown, "--dimension", str(dimension)]
-                + shlex.split(options))
-            print(f"{data} dim {dimension} {task}: {shown_command}", file=sys.stderr)
-            started = time.perf_counter()
-            run(train)
-            seconds = time.perf_counter() - started
-            if task == "link prediction":
-                report = run([BINARY, "eval", vectors, "--train", relations, "--test",
-                              split_prefix + ".test.tsv", "--json"])
-            else:
-                report = run([BINARY, "eval", vectors, relations, "--json"])
-            protocols = json.loads(report)["protocols"]
-            paper, gensim = protocols["paper"], protocols["gensim"]
-            row = (f"| {data} | {dimension} | {task} | {paper['map']:.3f} "
-                   f"| {paper['mean_rank']:.2f} | {gensim['map']:.3f} "
-                   f"| {gensim['mean_rank']:.2f} | {seconds:.0f} s | `{shown_command}` |")
-            print(row, file=sys.stderr)
-            lines.append(row)
+    work = os.path.join(ROOT, "bench", "out", "quality")
+    os.makedirs(work, exist_ok=True)
+    split_prefix = os.path.join(work, "nouns")
+    for data, dimension, task, options in ROWS:
+        if arguments.only and data != arguments.only:
+            continue
+        relations = MAMMALS if data == "mammals" else arguments.nouns
+        shown = MAMMALS if data == "mammals" else "nouns.tsv"
+        if task == "link prediction":
+            if not os.path.exists(split_prefix + ".train.tsv"):
+                run([BINARY, "split", relations, "--test-fraction", "0.1", "--seed", "0",
+                     "-o", split_prefix])
+            relations, shown = split_prefix + ".train.tsv", "nouns.train.tsv"
+        vectors = os.path.join(work, f"{data}-{dimension}-{task[0]}.txt")
+        train = ([BINARY, "train", relations, "--dimension", str(dimension)]
+                 + shlex.split(options)
+                 + ["--threads", str(arguments.threads), "-q", "-o", vectors])
+        shown_command = shlex.join(
+            ["poincare-embed", "train", shown, "--dimension", str(dimension)]
+            + shlex.split(options))
+        print(f"{data} dim {dimension} {task}: {shown_command}", file=sys.stderr)
+        started = time.perf_counter()
+        run(train)
+        seconds = time.perf_counter() - started
+        if task == "link prediction":
+            report = run([BINARY, "eval", vectors, "--train", relations, "--test",
+                          split_prefix + ".test.tsv", "--json"])
+        else:
+            report = run([BINARY, "eval", vectors, relations, "--json"])
+        protocols = json.loads(report)["protocols"]
+        paper, gensim = protocols["paper"], protocols["gensim"]
+        row = (f"| {data} | {dimension} | {task} | {paper['map']:.3f} "
+               f"| {paper['mean_rank']:.2f} | {gensim['map']:.3f} "
+               f"| {gensim['mean_rank']:.2f} | {seconds:.0f} s | `{shown_command}` |")
+        print(row, file=sys.stderr)
+        lines.append(row)
 
     header = (
         f"Measured {datetime.date.today().isoformat()} by `bench/quality` on {os.cpu_count()} "
