@@ -138,14 +138,18 @@ struct NegativeSampler {
     sampleWithoutReplacement(into: drawn, count: count, random: &random)
   }
 
-  /// Reads where each node's out-neighbours are listed, then the first of them, for a batch
-  /// of nodes at once: independent reads whose cache misses overlap, ahead of `sample`, which
-  /// would otherwise miss on them one node at a time.
+  /// Reads where each node's out-neighbours are listed, their summed weights, then the first
+  /// of them, for a batch of nodes at once: independent reads whose cache misses overlap, ahead
+  /// of `sample`, which would otherwise miss on them one node at a time.
   /// - Returns: a value derived from the reads, to keep them.
   @inline(__always)
   func touchExclusions(of nodes: UnsafeBufferPointer<NodeID>) -> UInt64 {
     var sink: UInt64 = 0
-    for node in nodes { sink &+= UInt64(truncatingIfNeeded: offsets[Int(node) + 1]) }
+    for node in nodes {
+      sink &+= UInt64(truncatingIfNeeded: offsets[Int(node) + 1])
+      sink &+= UInt64(truncatingIfNeeded: distribution.excludedWeights[Int(node)])
+      sink &+= distribution.excludedSquares[Int(node)].bitPattern
+    }
     for node in nodes { sink &+= UInt64(truncatingIfNeeded: targets[offsets[Int(node)]]) }
     return sink
   }
