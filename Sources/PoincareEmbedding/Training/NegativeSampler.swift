@@ -40,6 +40,8 @@ struct NegativeSampler {
   private var seenMark: UInt32 = 0
   /// Pre-drawn candidates; `drawIndex` is the next unused one.
   private let draws: UnsafeMutablePointer<NodeID>
+  /// The refill's uniform draws: per candidate, a bucket and a threshold test value.
+  private let uniforms: UnsafeMutablePointer<UInt64>
   private var drawIndex: Int
   private static let bufferCapacity = 256
 
@@ -66,6 +68,7 @@ struct NegativeSampler {
     marks.initialize(repeating: 0)
     self.marks = marks.baseAddress!
     self.draws = .allocate(capacity: Self.bufferCapacity)
+    self.uniforms = .allocate(capacity: 2 * Self.bufferCapacity)
     self.drawIndex = Self.bufferCapacity
   }
 
@@ -78,7 +81,10 @@ struct NegativeSampler {
   }
 
   /// Frees the draw buffer; the sampler must not be used afterwards.
-  func deallocate() { draws.deallocate() }
+  func deallocate() {
+    draws.deallocate()
+    uniforms.deallocate()
+  }
 
   /// Writes `negativeCount` negatives for node `u` to `output`.
   ///
@@ -195,11 +201,17 @@ struct NegativeSampler {
       let nodeCount = UInt64(self.nodeCount)
       let entries = distribution.entries
       let total = distribution.total
+      // The random numbers first, then the table reads: a loop of only independent reads keeps
+      // many more of their cache misses in flight than one that also runs the generator.
       for index in 0..<Self.bufferCapacity {
-        let bucket = random.bounded(nodeCount)
+        uniforms[2 * index] = random.bounded(nodeCount)
+        uniforms[2 * index + 1] = random.bounded(total)
+      }
+      for index in 0..<Self.bufferCapacity {
+        let bucket = uniforms[2 * index]
         let entry = entries[Int(bucket)]
-        let units = random.bounded(total)
-        draws[index] = NodeID(truncatingIfNeeded: units < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
+        draws[index] = NodeID(
+          truncatingIfNeeded: uniforms[2 * index + 1] < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
       }
       drawIndex = 0
     }
