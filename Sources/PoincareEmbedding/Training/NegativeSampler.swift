@@ -47,6 +47,9 @@ struct NegativeSampler {
 
   /// Consecutive rejections after which a draw is made from an explicit table instead.
   private static let rejectionLimit = 64
+  /// Out-degree up to which exclusions are tested against the out-neighbours (`excludes`)
+  /// rather than marked: below it, the marks array is not touched at all.
+  private static let listedExclusionLimit = 32
   /// Restarts of the low-out-degree regime after which the always-terminating regime is used.
   private static let restartLimit = 64
   /// Expected repeated pairs among a set's independent draws above which sets are drawn
@@ -107,6 +110,32 @@ struct NegativeSampler {
     // The weight of u's parents, summed once per distribution (`AliasTable.excludedWeights`).
     var excludedWeight = distribution.excludedWeights[u]
     var excludedSquares = distribution.excludedSquares[u]
+    let isLowDegree = (end - start) * 100 < nodeCount
+    if localCount == 0 && isLowDegree && end - start <= Self.listedExclusionLimit {
+      // Candidates miss the cache on the marks; a few out-neighbours are tested in registers
+      // instead. The same draws are accepted as with marks.
+      if expectedRepeats(negativeCount, excludedWeight, excludedSquares) <= Self.repeatLimit {
+        var filter: UInt64 = 0
+        for index in start..<end { filter |= 1 &<< (UInt64(targets[index]) & 63) }
+        for _ in 0..<Self.restartLimit {
+          for index in 0..<negativeCount {
+            guard
+              let candidate = drawListedCandidate(
+                filter: filter, start: start, end: end, &random)
+            else {
+              for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+              output[index] = drawFromTable(&random)
+              continue
+            }
+            output[index] = candidate
+          }
+          if isDistinct(output, count: negativeCount) { return }
+        }
+        for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+        sampleWithoutReplacement(into: output, count: negativeCount, random: &random)
+        return
+      }
+    }
     for index in start..<end { marks[Int(targets[index])] = exclusionMark }
     func exclude(_ node: Int) {
       marks[node] = exclusionMark
@@ -130,12 +159,7 @@ struct NegativeSampler {
     let count = negativeCount - local
     if count == 0 { return }
     let drawn = output + local
-    // Expected repeated pairs among the set's independent draws from the candidates.
-    let candidateWeight = Double(Int(distribution.total) - excludedWeight)
-    let repeats =
-      Double(count * (count - 1) / 2)
-      * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
-    if (end - start) * 100 < nodeCount && repeats <= Self.repeatLimit {
+    if isLowDegree && expectedRepeats(count, excludedWeight, excludedSquares) <= Self.repeatLimit {
       for _ in 0..<Self.restartLimit {
         for index in 0..<count { drawn[index] = drawCandidate(&random) }
         if isDistinct(drawn, count: count) { return }
@@ -190,6 +214,34 @@ struct NegativeSampler {
       if marks[Int(candidate)] != exclusionMark { return candidate }
     }
     return drawFromTable(&random)
+  }
+
+  /// Expected repeated pairs among `count` independent draws from the candidates, whose
+  /// weights exclude `excludedWeight` (and `excludedSquares` of the squared total).
+  @inline(__always)
+  private func expectedRepeats(_ count: Int, _ excludedWeight: Int, _ excludedSquares: Double)
+    -> Double
+  {
+    let candidateWeight = Double(Int(distribution.total) - excludedWeight)
+    return Double(count * (count - 1) / 2)
+      * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
+  }
+
+  /// `drawCandidate` for a node whose out-neighbours are `targets[start..<end]`, tested
+  /// against them (after a one-word filter) instead of the marks; nil where `drawCandidate`
+  /// would fall back to `drawFromTable`.
+  @inline(__always)
+  private mutating func drawListedCandidate(
+    filter: UInt64, start: Int, end: Int, _ random: inout RandomSource
+  ) -> NodeID? {
+    for _ in 0..<Self.rejectionLimit {
+      let candidate = nextDraw(&random)
+      if filter & (1 &<< (UInt64(UInt32(bitPattern: candidate)) & 63)) == 0 { return candidate }
+      var index = start
+      while index < end && targets[index] != candidate { index += 1 }
+      if index == end { return candidate }
+    }
+    return nil
   }
 
   /// The next count-proportional draw, from a buffer refilled in bulk: the refill's random
