@@ -215,7 +215,7 @@ struct TrainingWorker: ~Copyable {
     var index = 0
     while index < rowLength {
       sink &+= row[index].bitPattern
-      index += 8
+      index &+= 8
     }
     return sink
   }
