@@ -47,8 +47,8 @@ struct NegativeSampler {
 
   /// Consecutive rejections after which a draw is made from an explicit table instead.
   private static let rejectionLimit = 64
-  /// Out-degree up to which exclusions are tested against the out-neighbours (`excludes`)
-  /// rather than marked: below it, the marks array is not touched at all.
+  /// Out-degree up to which exclusions are tested against the out-neighbours
+  /// (`drawListedCandidate`) rather than marked: the marks array is then not touched at all.
   private static let listedExclusionLimit = 32
   /// Restarts of the low-out-degree regime after which the always-terminating regime is used.
   private static let restartLimit = 64
@@ -123,7 +123,7 @@ struct NegativeSampler {
               let candidate = drawListedCandidate(
                 filter: filter, start: start, end: end, &random)
             else {
-              for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+              markExclusions(start, end)
               output[index] = drawFromTable(&random)
               continue
             }
@@ -131,12 +131,12 @@ struct NegativeSampler {
           }
           if isDistinct(output, count: negativeCount) { return }
         }
-        for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+        markExclusions(start, end)
         sampleWithoutReplacement(into: output, count: negativeCount, random: &random)
         return
       }
     }
-    for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+    markExclusions(start, end)
     func exclude(_ node: Int) {
       marks[node] = exclusionMark
       excludedWeight += weights[node]
@@ -214,6 +214,12 @@ struct NegativeSampler {
       if marks[Int(candidate)] != exclusionMark { return candidate }
     }
     return drawFromTable(&random)
+  }
+
+  /// Marks the out-neighbours `targets[start..<end]` as excluded from the current draws.
+  @inline(__always)
+  private func markExclusions(_ start: Int, _ end: Int) {
+    for index in start..<end { marks[Int(targets[index])] = exclusionMark }
   }
 
   /// Expected repeated pairs among `count` independent draws from the candidates, whose
