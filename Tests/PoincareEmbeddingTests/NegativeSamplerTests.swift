@@ -130,6 +130,23 @@ private func sampleNegatives(
     }
   }
 
+  @Test func excludedHeavyParentsFallBackToTheExplicitTable() {
+    // "a" has the two heaviest nodes as its only parents (98% of the weight; 200 light pairs
+    // keep it in the low-out-degree regime), so a draw often sees 64 rejections in a row
+    // (0.98⁶⁴ ≈ 27%) and falls back to the explicit table, which must see the parents as
+    // excluded too.
+    var pairs = [("a", "root"), ("a", "top")]
+    pairs += [(String, String)](repeating: ("root", "top"), count: 10_000)
+    pairs += (0..<200).map { ("leaf\($0)", "parent\($0)") }
+    let relations = Relations(pairs)
+    let graph = RelationGraph(relations)
+    let a = relations.vocabulary.index(of: "a")!
+    for sample in sampleNegatives(relations, for: a, negatives: 5, draws: 400, seed: 5) {
+      #expect(Set(sample).count == 5)
+      #expect(!sample.contains { graph.contains(child: a, parent: $0) })
+    }
+  }
+
   @Test func frequenciesFollowCountsWithoutReplacement() {
     // Node "a" has count 6 of 12 (three relations hang on it), so it is drawn far more often
     // than count-1 nodes, and never twice in one set. With 5 candidates and 2 negatives,

@@ -19,15 +19,15 @@ enum VectorKernels {
   static func squaredNorm(_ x: UnsafePointer<Double>, count: Int) -> Double {
     var lanes = SIMD4<Double>()
     var index = 0
-    while index + 4 <= count {
+    while index &+ 4 <= count {
       let a = load(x + index)
       lanes += a * a
-      index += 4
+      index &+= 4
     }
     var sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
     while index < count {
       sum += x[index] * x[index]
-      index += 1
+      index &+= 1
     }
     return sum
   }
@@ -40,12 +40,12 @@ enum VectorKernels {
     var norms = SIMD4<Double>()
     var distances = SIMD4<Double>()
     var index = 0
-    while index + 4 <= count {
+    while index &+ 4 <= count {
       let b = load(v + index)
       let difference = load(u + index) - b
       norms += b * b
       distances += difference * difference
-      index += 4
+      index &+= 4
     }
     var vv = (norms[0] + norms[1]) + (norms[2] + norms[3])
     var dd = (distances[0] + distances[1]) + (distances[2] + distances[3])
@@ -54,7 +54,7 @@ enum VectorKernels {
       let difference = u[index] - b
       vv += b * b
       dd += difference * difference
-      index += 1
+      index &+= 1
     }
     return (vv, dd)
   }
@@ -70,16 +70,16 @@ enum VectorKernels {
     let b4 = SIMD4(repeating: b)
     let c4 = SIMD4(repeating: c)
     var index = 0
-    while index + 4 <= count {
+    while index &+ 4 <= count {
       let xs = load(x + index)
       store(a4 * xs + b4 * load(y + index), output + index)
       store(load(sum + index) + c4 * xs, sum + index)
-      index += 4
+      index &+= 4
     }
     while index < count {
       output[index] = a * x[index] + b * y[index]
       sum[index] += c * x[index]
-      index += 1
+      index &+= 1
     }
   }
 
@@ -90,13 +90,13 @@ enum VectorKernels {
   ) {
     let a4 = SIMD4(repeating: a)
     var index = 0
-    while index + 4 <= count {
+    while index &+ 4 <= count {
       store(load(x + index) + a4 * load(y + index), x + index)
-      index += 4
+      index &+= 4
     }
     while index < count {
       x[index] += a * y[index]
-      index += 1
+      index &+= 1
     }
   }
 
@@ -107,18 +107,18 @@ enum VectorKernels {
   {
     var lanes = SIMD4<Double>()
     var index = 0
-    while index + 4 <= count {
+    while index &+ 4 <= count {
       let sum = load(x + index) + load(delta + index)
       store(sum, x + index)
       lanes += sum * sum
-      index += 4
+      index &+= 4
     }
     var squaredNorm = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
     while index < count {
       let sum = x[index] + delta[index]
       x[index] = sum
       squaredNorm += sum * sum
-      index += 1
+      index &+= 1
     }
     return squaredNorm
   }

@@ -40,11 +40,16 @@ struct NegativeSampler {
   private var seenMark: UInt32 = 0
   /// Pre-drawn candidates; `drawIndex` is the next unused one.
   private let draws: UnsafeMutablePointer<NodeID>
+  /// The refill's uniform draws: per candidate, a bucket and a threshold test value.
+  private let uniforms: UnsafeMutablePointer<UInt64>
   private var drawIndex: Int
   private static let bufferCapacity = 256
 
   /// Consecutive rejections after which a draw is made from an explicit table instead.
   private static let rejectionLimit = 64
+  /// Out-degree up to which exclusions are tested against the out-neighbours
+  /// (`drawListedCandidate`) rather than marked: the marks array is then not touched at all.
+  private static let listedExclusionLimit = 32
   /// Restarts of the low-out-degree regime after which the always-terminating regime is used.
   private static let restartLimit = 64
   /// Expected repeated pairs among a set's independent draws above which sets are drawn
@@ -66,6 +71,7 @@ struct NegativeSampler {
     marks.initialize(repeating: 0)
     self.marks = marks.baseAddress!
     self.draws = .allocate(capacity: Self.bufferCapacity)
+    self.uniforms = .allocate(capacity: 2 * Self.bufferCapacity)
     self.drawIndex = Self.bufferCapacity
   }
 
@@ -78,7 +84,10 @@ struct NegativeSampler {
   }
 
   /// Frees the draw buffer; the sampler must not be used afterwards.
-  func deallocate() { draws.deallocate() }
+  func deallocate() {
+    draws.deallocate()
+    uniforms.deallocate()
+  }
 
   /// Writes `negativeCount` negatives for node `u` to `output`.
   ///
@@ -101,7 +110,33 @@ struct NegativeSampler {
     // The weight of u's parents, summed once per distribution (`AliasTable.excludedWeights`).
     var excludedWeight = distribution.excludedWeights[u]
     var excludedSquares = distribution.excludedSquares[u]
-    for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+    let isLowDegree = (end - start) * 100 < nodeCount
+    if localCount == 0 && isLowDegree && end - start <= Self.listedExclusionLimit {
+      // Candidates miss the cache on the marks; a few out-neighbours are tested in registers
+      // instead. The same draws are accepted as with marks.
+      if expectedRepeats(negativeCount, excludedWeight, excludedSquares) <= Self.repeatLimit {
+        var filter: UInt64 = 0
+        for index in start..<end { filter |= 1 &<< (UInt64(targets[index]) & 63) }
+        for _ in 0..<Self.restartLimit {
+          for index in 0..<negativeCount {
+            guard
+              let candidate = drawListedCandidate(
+                filter: filter, start: start, end: end, &random)
+            else {
+              markExclusions(start, end)
+              output[index] = drawFromTable(&random)
+              continue
+            }
+            output[index] = candidate
+          }
+          if isDistinct(output, count: negativeCount) { return }
+        }
+        markExclusions(start, end)
+        sampleWithoutReplacement(into: output, count: negativeCount, random: &random)
+        return
+      }
+    }
+    markExclusions(start, end)
     func exclude(_ node: Int) {
       marks[node] = exclusionMark
       excludedWeight += weights[node]
@@ -124,12 +159,7 @@ struct NegativeSampler {
     let count = negativeCount - local
     if count == 0 { return }
     let drawn = output + local
-    // Expected repeated pairs among the set's independent draws from the candidates.
-    let candidateWeight = Double(Int(distribution.total) - excludedWeight)
-    let repeats =
-      Double(count * (count - 1) / 2)
-      * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
-    if (end - start) * 100 < nodeCount && repeats <= Self.repeatLimit {
+    if isLowDegree && expectedRepeats(count, excludedWeight, excludedSquares) <= Self.repeatLimit {
       for _ in 0..<Self.restartLimit {
         for index in 0..<count { drawn[index] = drawCandidate(&random) }
         if isDistinct(drawn, count: count) { return }
@@ -138,14 +168,18 @@ struct NegativeSampler {
     sampleWithoutReplacement(into: drawn, count: count, random: &random)
   }
 
-  /// Reads where each node's out-neighbours are listed, then the first of them, for a batch
-  /// of nodes at once: independent reads whose cache misses overlap, ahead of `sample`, which
-  /// would otherwise miss on them one node at a time.
+  /// Reads where each node's out-neighbours are listed, their summed weights, then the first
+  /// of them, for a batch of nodes at once: independent reads whose cache misses overlap, ahead
+  /// of `sample`, which would otherwise miss on them one node at a time.
   /// - Returns: a value derived from the reads, to keep them.
   @inline(__always)
   func touchExclusions(of nodes: UnsafeBufferPointer<NodeID>) -> UInt64 {
     var sink: UInt64 = 0
-    for node in nodes { sink &+= UInt64(truncatingIfNeeded: offsets[Int(node) + 1]) }
+    for node in nodes {
+      sink &+= UInt64(truncatingIfNeeded: offsets[Int(node) + 1])
+      sink &+= UInt64(truncatingIfNeeded: distribution.excludedWeights[Int(node)])
+      sink &+= distribution.excludedSquares[Int(node)].bitPattern
+    }
     for node in nodes { sink &+= UInt64(truncatingIfNeeded: targets[offsets[Int(node)]]) }
     return sink
   }
@@ -182,6 +216,40 @@ struct NegativeSampler {
     return drawFromTable(&random)
   }
 
+  /// Marks the out-neighbours `targets[start..<end]` as excluded from the current draws.
+  @inline(__always)
+  private func markExclusions(_ start: Int, _ end: Int) {
+    for index in start..<end { marks[Int(targets[index])] = exclusionMark }
+  }
+
+  /// Expected repeated pairs among `count` independent draws from the candidates, whose
+  /// weights exclude `excludedWeight` (and `excludedSquares` of the squared total).
+  @inline(__always)
+  private func expectedRepeats(_ count: Int, _ excludedWeight: Int, _ excludedSquares: Double)
+    -> Double
+  {
+    let candidateWeight = Double(Int(distribution.total) - excludedWeight)
+    return Double(count * (count - 1) / 2)
+      * (distribution.squaredTotal - excludedSquares) / (candidateWeight * candidateWeight)
+  }
+
+  /// `drawCandidate` for a node whose out-neighbours are `targets[start..<end]`, tested
+  /// against them (after a one-word filter) instead of the marks; nil where `drawCandidate`
+  /// would fall back to `drawFromTable`.
+  @inline(__always)
+  private mutating func drawListedCandidate(
+    filter: UInt64, start: Int, end: Int, _ random: inout RandomSource
+  ) -> NodeID? {
+    for _ in 0..<Self.rejectionLimit {
+      let candidate = nextDraw(&random)
+      if filter & (1 &<< (UInt64(UInt32(bitPattern: candidate)) & 63)) == 0 { return candidate }
+      var index = start
+      while index < end && targets[index] != candidate { index += 1 }
+      if index == end { return candidate }
+    }
+    return nil
+  }
+
   /// The next count-proportional draw, from a buffer refilled in bulk: the refill's random
   /// reads of the alias table are independent, so their cache misses overlap instead of each
   /// stalling a draw (gensim keeps a similar buffer, `NegativesBuffer`, for speed in numpy).
@@ -191,11 +259,17 @@ struct NegativeSampler {
       let nodeCount = UInt64(self.nodeCount)
       let entries = distribution.entries
       let total = distribution.total
+      // The random numbers first, then the table reads: a loop of only independent reads keeps
+      // many more of their cache misses in flight than one that also runs the generator.
       for index in 0..<Self.bufferCapacity {
-        let bucket = random.bounded(nodeCount)
+        uniforms[2 * index] = random.bounded(nodeCount)
+        uniforms[2 * index + 1] = random.bounded(total)
+      }
+      for index in 0..<Self.bufferCapacity {
+        let bucket = uniforms[2 * index]
         let entry = entries[Int(bucket)]
-        let units = random.bounded(total)
-        draws[index] = NodeID(truncatingIfNeeded: units < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
+        draws[index] = NodeID(
+          truncatingIfNeeded: uniforms[2 * index + 1] < entry >> 32 ? bucket : entry & 0xFFFF_FFFF)
       }
       drawIndex = 0
     }

@@ -198,19 +198,26 @@ struct TrainingWorker: ~Copyable {
   private mutating func touchRows(count: Int, rows: SharedRows) {
     let slots = 1 + negativeCount
     var sink: UInt64 = 0
-    for entry in 0..<(count * slots) {
-      let row = rows.row(slotNodes[entry])
-      var index = 0
-      while index < rowLength {
-        sink &+= row[index].bitPattern
-        index += 8
-      }
-      sink &+= row[rowLength - 1].bitPattern
-    }
+    // The children first: each relation's arithmetic starts with its child's whole row.
     for position in 0..<count {
-      sink &+= rows.row(childNodes[position])[0].bitPattern
+      sink &+= touch(rows.row(childNodes[position]))
+    }
+    for entry in 0..<(count * slots) {
+      sink &+= touch(rows.row(slotNodes[entry]))
     }
     touched = sink
+  }
+
+  /// Reads one value of every cache line of `row`.
+  @inline(__always)
+  private func touch(_ row: UnsafeMutablePointer<Double>) -> UInt64 {
+    var sink = row[rowLength - 1].bitPattern
+    var index = 0
+    while index < rowLength {
+      sink &+= row[index].bitPattern
+      index &+= 8
+    }
+    return sink
   }
 
   /// One batch with given negatives instead of sampled ones: the seam that interop checks and
