@@ -226,11 +226,7 @@ final class RankingEngine: @unchecked Sendable {
       }
       shared.add(ranker.statistics)
     }
-    if threads == 1 {
-      work(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: threads, execute: work)
-    }
+    ParallelWork.run(threads, work)
     return shared.results()
   }
 }
