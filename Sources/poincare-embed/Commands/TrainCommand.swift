@@ -47,8 +47,11 @@ enum TrainCommand: Subcommand {
     defaultValue: "0")
   static let threads = OptionSpec(
     name: "threads", valueName: "n",
-    help: "Worker threads. 1 reproduces a run bit for bit on any machine; n > 1 is "
-      + "deterministic for the same n. (default: all cores)")
+    help: "Worker threads. 1 (gensim's quality, bit for bit reproducible on any machine) "
+      + "unless asked: n > 1 trains replicas merged every max(256, nodes/5) relations, "
+      + "deterministic for the same n, faster on large graphs but measured to lose MAP early in "
+      + "training and at high learning rates (see README).",
+    defaultValue: "1")
   static let delimiter = OptionSpec(
     name: "delimiter", valueName: "char",
     help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
@@ -314,8 +317,7 @@ enum TrainCommand: Subcommand {
       regularization, default: configuration.regularizationCoefficient)
     configuration.epsilon = try arguments.value(epsilon, default: configuration.epsilon)
     configuration.seed = try arguments.value(seed, default: configuration.seed)
-    configuration.threadCount = try arguments.value(
-      threads, default: ProcessInfo.processInfo.activeProcessorCount)
+    configuration.threadCount = try arguments.value(threads, default: configuration.threadCount)
     if let text = arguments.string(initRange) {
       configuration.initializationRange = try parseRange(text)
     }
