@@ -226,7 +226,11 @@ final class RankingEngine: @unchecked Sendable {
       }
       shared.add(ranker.statistics)
     }
-    ParallelWork.run(threads, work)
+    if threads == 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: threads, execute: work)
+    }
     return shared.results()
   }
 }

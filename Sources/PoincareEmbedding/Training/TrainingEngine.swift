@@ -93,7 +93,7 @@ struct TrainingEngine: ~Copyable {
       let batchSize = self.batchSize
       let threadCount = self.threadCount
       let pairs = UnsafeSendableBuffer(buffer: round)
-      ParallelWork.run(threadCount) { worker in
+      DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
         let start = min(batches * worker / threadCount * batchSize, relationCount)
         let end = min(batches * (worker + 1) / threadCount * batchSize, relationCount)
         var random = RandomSource(
@@ -109,7 +109,7 @@ struct TrainingEngine: ~Copyable {
       let model = self.model
       let maximumTime = self.maximumTime
       let modelDimension = self.modelDimension
-      ParallelWork.run(threadCount) { worker in
+      DispatchQueue.concurrentPerform(iterations: threadCount) { worker in
         shared.merge(part: worker) { row in
           if model == .poincare {
             PoincareBall.project(
