@@ -35,6 +35,20 @@ import TestSupport
     #expect(bytes.starts(with: Array("14 2\n".utf8)))
   }
 
+  /// More local negatives than negatives would overrun a relation's negative slots: refused
+  /// before training (exit 64), nothing written. (Found by ReaderMutationTests under
+  /// AddressSanitizer through a mutated checkpoint.)
+  @Test func moreLocalNegativesThanNegativesIsRefused() {
+    let result = runInProcess([
+      "train", toy, "-o", folder.file("out.txt"), "--negatives", "3", "--local-negatives", "4",
+    ])
+    #expect(result.status == 64)
+    #expect(
+      result.errors.contains("--local-negatives must be between 0 and --negatives (3); got 4"),
+      "\(result.errors)")
+    #expect(!FileManager.default.fileExists(atPath: folder.file("out.txt")))
+  }
+
   /// `train --eval` prints the same report `eval` gives for the written file (text output is
   /// float64 shortest round-trip, so the vectors read back are the trained ones).
   @Test func evalPrintsTheReportOfTheWrittenVectors() throws {

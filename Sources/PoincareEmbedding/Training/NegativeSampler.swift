@@ -147,7 +147,9 @@ struct NegativeSampler {
       let first = descendantOffsets[positive]
       let size = descendantOffsets[positive + 1] - first
       var attempts = 0
-      while local < localCount && size > 0 && attempts < 4 * localCount {
+      // Never more than the relation's negatives: `output` holds exactly that many.
+      let wanted = min(localCount, negativeCount)
+      while local < wanted && size > 0 && attempts < 4 * wanted {
         attempts += 1
         let node = Int(descendantTargets[first + random.bounded(size)])
         if node == u || marks[node] == exclusionMark { continue }

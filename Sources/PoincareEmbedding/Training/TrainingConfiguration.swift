@@ -97,6 +97,10 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
       "--init-range must keep initial points inside the ball: "
         + "|bound|·√dimension < 1 − epsilon (got ±\(bound) at dimension \(dimension))")
     try require(threadCount >= 1, "--threads must be at least 1 (got \(threadCount))")
+    try require(
+      localNegativeCount >= 0 && localNegativeCount <= negativeCount,
+      "--local-negatives must be between 0 and --negatives (\(negativeCount)); "
+        + "got \(localNegativeCount)")
     try require(threadCount <= 256, "--threads must be at most 256 (got \(threadCount))")
     for (distribution, flag) in [
       (negativeDistribution, "--negative-sampling"),
