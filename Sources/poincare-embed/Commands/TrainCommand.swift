@@ -192,7 +192,8 @@ enum TrainCommand: Subcommand {
             + "\(configuration.dimension) in \(format: stopwatch.seconds) s; wrote \(outputPath)")
       }
       if arguments.flag(evaluate) {
-        try printReconstruction(replay.vectors, relations: relations, path: input, outputPath: outputPath,
+        try printReconstruction(
+          replay.vectors, relations: relations, path: input, outputPath: outputPath,
           console: console)
       }
       return
@@ -237,8 +238,9 @@ enum TrainCommand: Subcommand {
           + "\(threadCount == 1 ? "" : "s") in \(format: stopwatch.seconds) s; wrote \(outputPath)")
     }
     if arguments.flag(evaluate) {
-      try printReconstruction(trainer.vectors, relations: relations, path: input, outputPath: outputPath,
-          console: console)
+      try printReconstruction(
+        trainer.vectors, relations: relations, path: input, outputPath: outputPath,
+        console: console)
     }
   }
 
