@@ -147,9 +147,8 @@ struct NegativeSampler {
       let first = descendantOffsets[positive]
       let size = descendantOffsets[positive + 1] - first
       var attempts = 0
-      // Never more than the relation's negatives: `output` holds exactly that many.
-      let wanted = min(localCount, negativeCount)
-      while local < wanted && size > 0 && attempts < 4 * wanted {
+      // localCount ≤ negativeCount (`TrainingConfiguration.validate`): `output` holds that many.
+      while local < localCount && size > 0 && attempts < 4 * localCount {
         attempts += 1
         let node = Int(descendantTargets[first + random.bounded(size)])
         if node == u || marks[node] == exclusionMark { continue }
