@@ -229,7 +229,8 @@ struct OBOParser {
       case "false": break
       default:
         throw InputError.malformed(
-          path, line: number, "is_obsolete: expected true or false, found '\(value.text)'")
+          path, line: number, "is_obsolete: expected true or false, found '\(value.text)'",
+          hint: "OBO booleans are `true` and `false`, in lower case.")
       }
     }
   }

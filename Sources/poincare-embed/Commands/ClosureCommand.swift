@@ -72,7 +72,7 @@ enum ClosureCommand: Subcommand {
     options: [wordNet, partOfSpeech, root, output, relation, names, strict],
     extraUsages: [
       "poincare-embed closure <edges.tsv> -o <out.tsv>",
-      "poincare-embed closure <file.obo> [--relation <r>]... [--names <names.tsv>] -o <out.tsv>",
+      "poincare-embed closure <file.obo> [--names <file>] -o <out.tsv>",
       "poincare-embed closure --wordnet [<dir>] [--pos <pos>] -o <out.tsv>",
     ])
 

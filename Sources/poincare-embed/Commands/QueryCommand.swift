@@ -55,7 +55,7 @@ enum QueryCommand: Subcommand {
         name: "vectors",
         help: "Vectors file (word2vec text or binary, as gensim's save_word2vec_format "
           + "writes) or a checkpoint written by train --checkpoint."),
-      ArgumentSpec(name: "node", help: "The node to ask about (with --names, or its name)."),
+      ArgumentSpec(name: "node", help: "The node to ask about: its id or, with --names, its name."),
     ],
     options: [norm, parent, child, ancestors, descendants, nearest, distance, rank, json, names])
 
