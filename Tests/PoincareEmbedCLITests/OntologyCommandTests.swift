@@ -56,8 +56,10 @@ import Testing
 
   @Test func relationsRootByNameAndSniffedFormat() throws {
     let both = runInProcess(
-      ["closure", fixture, "--relation", "part_of", "--relation=has_part", "--relation",
-       "part_of", "-o", closurePath])
+      [
+        "closure", fixture, "--relation", "part_of", "--relation=has_part", "--relation",
+        "part_of", "-o", closurePath,
+      ])
     #expect(both.status == 0)
     #expect(both.errors.contains("edges followed: 9 is_a, 3 part_of, 1 has_part\n"))
     #expect(both.errors.contains("closure: 8 nodes, 20 pairs in "))

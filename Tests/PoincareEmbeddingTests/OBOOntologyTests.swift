@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import PoincareEmbedding
 
@@ -156,23 +156,41 @@ import TestSupport
       "[Term]\nid: A\nis_a: B {source=\"x\"\n", 3,
       "the qualifier list `{…` is not closed: no `}` before the end of the line"
     ),
-    ("[Term]\nid: A\nis_a: B {a=\"}\n", 3, "the qualifier list `{…` is not closed: no `}` before the end of the line"),
+    (
+      "[Term]\nid: A\nis_a: B {a=\"}\n", 3,
+      "the qualifier list `{…` is not closed: no `}` before the end of the line"
+    ),
     ("[Term]\nid: A\nis_a: B {a=\"1\"} C\n", 3, "text after the qualifier list: 'C'"),
     ("format-version: 1.4\n[Term]\nid: A\nname: caf\u{E9}\n", 0, ""),
-    ("a\tb\nb\tc\n", 1, "not an OBO file: 'a?b' is neither a header tag such as "
-      + "`format-version: 1.4` nor a `[Term]` stanza"),
-    ("[Term]\nid: A\nthis line has no tag\n", 3, "expected `tag: value`, found 'this line has no tag'"),
+    (
+      "a\tb\nb\tc\n", 1,
+      "not an OBO file: 'a?b' is neither a header tag such as "
+        + "`format-version: 1.4` nor a `[Term]` stanza"
+    ),
+    (
+      "[Term]\nid: A\nthis line has no tag\n", 3,
+      "expected `tag: value`, found 'this line has no tag'"
+    ),
     ("[term]\nid: A\n", 1, "unknown stanza type '[term]'"),
     ("[Term\nid: A\n", 1, "a stanza header without its closing `]`: '[Term'"),
     ("[Term] x\nid: A\n", 1, "text after the stanza header: '[Term] x'"),
     ("[Term]\nid: A\nid: B\n", 3, "a second id: in one [Term] stanza (the first is at line 2)"),
-    ("[Term]\nid: A\nname: a\nname: b\n", 4, "a second name: in one [Term] stanza (the first is at line 3)"),
-    ("[Term]\nid: A\nname: a\n[Term]\nid: A\nname: b\n", 6, "term A is named 'b' here but 'a' at line 3"),
+    (
+      "[Term]\nid: A\nname: a\nname: b\n", 4,
+      "a second name: in one [Term] stanza (the first is at line 3)"
+    ),
+    (
+      "[Term]\nid: A\nname: a\n[Term]\nid: A\nname: b\n", 6,
+      "term A is named 'b' here but 'a' at line 3"
+    ),
     ("[Term]\nid: A B\n", 2, "id: expected one id, found 'A B'"),
     ("[Term]\nid:\n", 2, "id: expected one id, found nothing"),
     ("[Term]\nid: A\\Wb\n", 2, "node name 'A b' contains a space"),
     ("[Term]\nid: A\nis_a: B C ! two ids\n", 3, "is_a: expected one id, found 'B C'"),
-    ("[Term]\nid: A\nrelationship: B\n", 3, "relationship: expected a relation and a term id, found 'B'"),
+    (
+      "[Term]\nid: A\nrelationship: B\n", 3,
+      "relationship: expected a relation and a term id, found 'B'"
+    ),
     ("[Term]\nid: A\nis_obsolete: yes\n", 3, "is_obsolete: expected true or false, found 'yes'"),
     ("[Term]\nid: A\nname: a\u{1}b\n", 3, "the line contains a control character (byte 0x1)"),
     ("[Term]\nid: A\nname: a\rb\n", 3, "the line contains a control character (byte 0xd)"),

@@ -133,10 +133,11 @@ struct OBOParser {
     case "Instance":
       stanza = .instance
     default:
+      let shown = NodeName.preview(UnsafeBufferPointer(rebasing: content[1..<close]))
       throw InputError.malformed(
-        path, line: number,
-        "unknown stanza type '[\(NodeName.preview(UnsafeBufferPointer(rebasing: content[1..<close])))]'",
-        hint: isFirst ? notOBOHint : "OBO stanzas are [Term], [Typedef] and [Instance] (case matters).")
+        path, line: number, "unknown stanza type '[\(shown)]'",
+        hint: isFirst
+          ? notOBOHint : "OBO stanzas are [Term], [Typedef] and [Instance] (case matters).")
     }
   }
 
@@ -165,7 +166,8 @@ struct OBOParser {
       }
       for edge in term.edges {
         edges.append(
-          OBOOntology.Edge(child: id, parent: edge.parent, relation: edge.relation, line: edge.line))
+          OBOOntology.Edge(child: id, parent: edge.parent, relation: edge.relation, line: edge.line)
+        )
       }
       term = PendingTerm()
     case .typedef:
@@ -206,8 +208,9 @@ struct OBOParser {
       let id = try singleID(rest, tag: "id", number: number)
       if term.id != nil {
         throw InputError.malformed(
-          path, line: number, "a second id: in one [Term] stanza (the first is at line "
-            + "\(term.idLine))", hint: "start a new stanza with a `[Term]` line.")
+          path, line: number,
+          "a second id: in one [Term] stanza (the first is at line \(term.idLine))",
+          hint: "start a new stanza with a `[Term]` line.")
       }
       term.id = intern(id)
       term.idLine = number
@@ -285,7 +288,8 @@ struct OBOParser {
             path, line: number, "the file is gzip-compressed",
             hint: "decompress it first: `gunzip -k \(path)`.")
         }
-        let what = byte == 0 ? "a NUL byte" : "a control character (byte 0x\(String(byte, radix: 16)))"
+        let what =
+          byte == 0 ? "a NUL byte" : "a control character (byte 0x\(String(byte, radix: 16)))"
         throw InputError.malformed(
           path, line: number, "the line contains \(what)",
           hint: byte == 0x0D

@@ -105,7 +105,8 @@ public struct NodeLabels: Sendable {
       }
       if let byte = name.first(where: { $0 < 0x20 && $0 != 0x09 }) {
         throw InputError.malformed(
-          path, line: number, "the name contains a control character (byte 0x"
+          path, line: number,
+          "the name contains a control character (byte 0x"
             + "\(String(byte, radix: 16)))", hint: "is this a binary file?")
       }
       guard let text = String(validating: name, as: UTF8.self) else {

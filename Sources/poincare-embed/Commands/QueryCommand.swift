@@ -173,7 +173,8 @@ enum QueryCommand: Subcommand {
   static func nodes(of answer: Answer, vectors: KeyedVectors) -> [String] {
     switch answer {
     case .norm: return []
-    case .parent(let found), .child(let found): return found.map { [vectors.key(of: $0.index)] } ?? []
+    case .parent(let found), .child(let found):
+      return found.map { [vectors.key(of: $0.index)] } ?? []
     case .ancestors(let chain), .descendants(let chain): return chain.map { vectors.key(of: $0) }
     case .nearest(let list): return list.map { vectors.key(of: $0.index) }
     case .distance(let other, _): return [vectors.key(of: other)]
