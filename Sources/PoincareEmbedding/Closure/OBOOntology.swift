@@ -70,7 +70,10 @@ public struct OBOOntology: Sendable {
 
   /// Whether `id` is a term of the file that is not obsolete: the nodes a closure may use.
   public func isLiveTerm(_ id: Int) -> Bool { isTerm[id] && !isObsolete[id] }
+}
 
+// Initialisers in an extension keep the memberwise one that `OBOParser.finish()` uses.
+extension OBOOntology {
   /// Reads the OBO file at `path` (or standard input for `-`), streaming.
   ///
   /// - Throws: `InputError` naming the line of the first problem (see the type's
@@ -98,21 +101,6 @@ public struct OBOOntology: Sendable {
       try parser.consume(line, number: number)
     }
     self = try parser.finish()
-  }
-
-  init(
-    path: String, ids: Vocabulary, isTerm: [Bool], isObsolete: [Bool], names: [String?],
-    edges: [Edge], relations: [String], typedefs: [String], formatVersion: String?
-  ) {
-    self.path = path
-    self.ids = ids
-    self.isTerm = isTerm
-    self.isObsolete = isObsolete
-    self.names = names
-    self.edges = edges
-    self.relations = relations
-    self.typedefs = typedefs
-    self.formatVersion = formatVersion
   }
 
   /// Whether the file at `path` should be read as OBO: its name ends in `.obo`, or its first
