@@ -112,7 +112,8 @@ import TestSupport
           --pos <pos>             With --wordnet, the part of speech: noun or verb.
                                   (default: noun)
           --root <node>           Keep only this node's descendants and the node itself
-                                  (e.g. mammal.n.01).
+                                  (e.g. mammal.n.01; for an OBO file, a term's id or its
+                                  name when no other term has it).
           -o, --output <file>     Where to write the closure; - is standard output.
                                   Required.
           --relation <relation>   For an OBO file, also follow `relationship: <relation>

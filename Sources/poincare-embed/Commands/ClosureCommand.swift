@@ -12,7 +12,8 @@ enum ClosureCommand: Subcommand {
     defaultValue: "noun")
   static let root = OptionSpec(
     name: "root", valueName: "node",
-    help: "Keep only this node's descendants and the node itself (e.g. mammal.n.01).")
+    help: "Keep only this node's descendants and the node itself (e.g. mammal.n.01; for an "
+      + "OBO file, a term's id or its name when no other term has it).")
   static let output = OptionSpec(
     name: "output", shortName: "o", valueName: "file",
     help: "Where to write the closure; - is standard output. Required.")
