@@ -27,7 +27,7 @@ enum ExitStatus: Int32 {
     case TrainingError.tooFewNegatives: self = .usage
     case let error as Interrupted:
       self = error.signal == SIGTERM ? .terminated : .interrupted
-    case is UnknownNodeError: self = .dataError
+    case is UnknownNodeError, is AmbiguousNameError: self = .dataError
     default: self = .failure
     }
   }
@@ -128,7 +128,9 @@ enum PoincareEmbedCommand {
       return
     }
     console.printError("Error: \(error)")
-    if let hint = (error as? InputError)?.hint ?? (error as? UnknownNodeError)?.hint {
+    if let hint = (error as? InputError)?.hint ?? (error as? UnknownNodeError)?.hint
+      ?? (error as? AmbiguousNameError)?.hint
+    {
       console.printError("Hint: \(hint)")
     }
   }

@@ -61,7 +61,7 @@ import TestSupport
     #expect(result.status == 0 && result.errors.isEmpty)
     #expect(
       result.output == """
-        OVERVIEW: Build the transitive closure of an is-a hierarchy, from WordNet or from edges.
+        OVERVIEW: Build the transitive closure of an is-a hierarchy: WordNet, OBO or edges.
 
         Writes every (descendant, ancestor) pair as one `child<TAB>ancestor` line,
         without self-loops or duplicates, sorted by child name, then ancestor name, in
@@ -75,17 +75,35 @@ import TestSupport
         give 82115 nodes and 743086 pairs; --root mammal.n.01 gives 1182 nodes and 6542
         pairs.
 
+        An OBO flat file (.obo, or a file that starts with format-version: or [Term];
+        OBO 1.2 or 1.4 as the OBO Foundry publishes the Gene Ontology, HPO, Uberon...)
+        gives the closure over the is_a lines of its [Term] stanzas; `{...}` qualifiers
+        and `! labels` after a value are ignored, and so are [Typedef] and [Instance]
+        stanzas, intersection_of lines (logical definitions, not asserted is_a) and
+        replaced_by. Obsolete terms (is_obsolete: true) are left out and counted. An
+        edge to a term the file does not define, or to an obsolete term, is dropped with
+        a warning (an error with --strict).
+
+        is_a alone is the default because it is the hierarchy the embedding models: a
+        term's ancestors are the classes it is a kind of. --relation part_of adds the
+        wholes a term is part of, and their ancestors (Uberon: a finger is part of a
+        hand, so the hand and everything the hand is a kind of or part of become
+        ancestors of the finger): a partonomy mixed into the taxonomy. Use it when that
+        mixed hierarchy is what you want; relations such as has_part or regulates point
+        sideways or down and make cycles.
+
         Otherwise <input> holds direct edges, `child<TAB>parent` one a line (or
         facebookresearch's id1,id2,weight CSV for .csv). Duplicate edges are merged,
         self-loops skipped; a cycle is an error that lists its nodes.
 
         USAGE: poincare-embed closure [<input>] [<options>]
                poincare-embed closure <edges.tsv> -o <out.tsv>
+               poincare-embed closure <file.obo> [--names <file>] -o <out.tsv>
                poincare-embed closure --wordnet [<dir>] [--pos <pos>] -o <out.tsv>
 
         ARGUMENTS:
-          <input>                 The edges file; with --wordnet, the WordNet database
-                                  folder.
+          <input>                 The edges or OBO file; with --wordnet, the WordNet
+                                  database folder.
 
         OPTIONS:
           --wordnet               Read a WordNet 3.0 database folder instead of an edges
@@ -94,9 +112,19 @@ import TestSupport
           --pos <pos>             With --wordnet, the part of speech: noun or verb.
                                   (default: noun)
           --root <node>           Keep only this node's descendants and the node itself
-                                  (e.g. mammal.n.01).
+                                  (e.g. mammal.n.01; for an OBO file, a term's id or its
+                                  name when no other term has it).
           -o, --output <file>     Where to write the closure; - is standard output.
                                   Required.
+          --relation <relation>   For an OBO file, also follow `relationship: <relation>
+                                  <id>` lines of this relation (e.g. part_of); repeat
+                                  the option for several.
+          --names <file>          For an OBO file, also write `id<TAB>name` for every
+                                  node of the closure (from its name: tag), for query
+                                  and plot --names.
+          --strict                For an OBO file, refuse an edge to a term the file
+                                  does not define or to an obsolete term, instead of
+                                  dropping it with a warning.
           -h, --help              Show help information.
 
         """)

@@ -67,6 +67,9 @@ import Testing
                                   top of the hierarchy); every dot also shows its name
                                   when hovered. (default: 20)
           --size <pixels>         Width and height of the picture. (default: 800)
+          --names <file>          An `id<TAB>name` file (closure --names writes one for
+                                  an OBO file): labels show names instead of ids, and
+                                  each dot's tooltip shows its id and name.
           -h, --help              Show help information.
 
         """)

@@ -21,6 +21,8 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
         child, and the 5 nearest nodes. Options combine; answers come in the order of
         the options below. With one option, text output is bare (one value, or one node
         a line, with its distance after a tab); with several, each answer is labelled.
+        With --names, bare lines end with a tab and the node's name, and JSON gets a
+        "names" object.
         Distances are Poincaré distances; a node nearer the origin is higher in the
         hierarchy. A node that is not in the file is an error (exit status 65) that
         suggests close names.
@@ -31,7 +33,8 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
           <vectors>               Vectors file (word2vec text or binary, as gensim's
                                   save_word2vec_format writes) or a checkpoint written
                                   by train --checkpoint.
-          <node>                  The node to ask about.
+          <node>                  The node to ask about: its id or, with --names, its
+                                  name.
 
         OPTIONS:
           --norm                  The node's Euclidean norm: its depth, 0 at the top
@@ -52,6 +55,10 @@ let gensimFixture = repositoryRoot + "/Tests/PoincareEmbeddingTests/Fixtures/poi
                                   1 + the number of nodes strictly closer (gensim's
                                   rank).
           --json                  Print one JSON object instead of text.
+          --names <file>          An `id<TAB>name` file (closure --names writes one for
+                                  an OBO file): names are shown next to ids, and <node>,
+                                  --distance and --rank also accept the name of a node
+                                  when no other node has it.
           -h, --help              Show help information.
 
         """)

@@ -55,6 +55,10 @@ import Testing
       _ = try WordNetDatabase(
         partOfSpeech: .noun, dataPath: "d", data: Array(input[..<split.lowerBound]),
         indexPath: "i", index: Array(input[split.upperBound...]))
+    case .obo:
+      _ = try input.withUnsafeBytes { try OBOOntology(bytes: $0, path: probe.reader.path) }
+    case .names:
+      _ = try input.withUnsafeBytes { try NodeLabels.read(bytes: $0, path: probe.reader.path) }
     }
     return true
   }

@@ -25,13 +25,18 @@ public struct TransitiveClosure: Sendable {
   /// The number of nodes that appear in at least one pair.
   ///
   /// - Complexity: O(nodes + pairs).
-  public var nodeCount: Int {
+  public var nodeCount: Int { nodesInPairs().count { $0 } }
+
+  /// Per node: whether it appears in at least one pair.
+  ///
+  /// - Complexity: O(nodes + pairs).
+  public func nodesInPairs() -> [Bool] {
     var appears = [Bool](repeating: false, count: names.count)
     for node in 0..<names.count where ancestors.outDegree(node) > 0 {
       appears[node] = true
       for ancestor in ancestors.outNeighbors(node) { appears[Int(ancestor)] = true }
     }
-    return appears.count { $0 }
+    return appears
   }
 
   /// The part of the closure below `root`: the nodes that have `root` as an ancestor, plus
@@ -127,17 +132,31 @@ extension TransitiveClosure {
         pairs.append(parent)
       }
     }
-    let edges = RelationGraph(nodeCount: relations.nodeCount, pairs: pairs)
+    let (closure, distinctEdgeCount) = try Self.closure(
+      names: relations.vocabulary, pairs: pairs, path: path)
+    let summary = EdgeFileSummary(
+      edgeCount: relations.count, distinctEdgeCount: distinctEdgeCount, selfLoopCount: selfLoops)
+    return (closure, summary)
+  }
+
+  /// The closure of direct edges given as interleaved (child, parent) pairs without self-loops,
+  /// and the number of distinct edges.
+  ///
+  /// - Parameter edgeKind: what the edges are, in the message of a cycle ("edges", "is_a
+  ///   edges").
+  /// - Throws: `.malformed` at file level naming the nodes of a cycle in edge order.
+  static func closure(
+    names: Vocabulary, pairs: [NodeID], path: String, edgeKind: String = "edges"
+  ) throws(InputError) -> (closure: TransitiveClosure, distinctEdgeCount: Int) {
+    let edges = RelationGraph(nodeCount: names.count, pairs: pairs)
     let (ancestors, cycle) = AncestorClosure.ancestors(of: edges)
     if let cycle {
-      let names = (cycle + [cycle[0]]).map { relations.vocabulary.name(of: Int($0)) }
+      let cycleNames = (cycle + [cycle[0]]).map { names.name(of: Int($0)) }
       throw InputError(
         .malformed, path: path,
-        message: "the edges form a cycle: \(names.joined(separator: " → "))",
+        message: "the \(edgeKind) form a cycle: \(cycleNames.joined(separator: " → "))",
         hint: "an is-a hierarchy must be acyclic; remove one of the edges of this cycle.")
     }
-    let summary = EdgeFileSummary(
-      edgeCount: relations.count, distinctEdgeCount: edges.edgeCount, selfLoopCount: selfLoops)
-    return (TransitiveClosure(names: relations.vocabulary, ancestors: ancestors), summary)
+    return (TransitiveClosure(names: names, ancestors: ancestors), edges.edgeCount)
   }
 }

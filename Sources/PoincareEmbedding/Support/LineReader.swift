@@ -140,6 +140,23 @@ enum InputFile {
     return descriptor
   }
 
+  /// Reads at most the first `count` bytes of a file, to recognise its format.
+  static func readPrefix(_ path: String, count: Int) throws(InputError) -> [UInt8] {
+    let descriptor = try open(path)
+    defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      let got = bytes.withUnsafeMutableBytes {
+        read(descriptor, $0.baseAddress! + filled, count - filled)
+      }
+      if got < 0 && errno == EINTR { continue }
+      if got <= 0 { break }
+      filled += got
+    }
+    return Array(bytes[..<filled])
+  }
+
   /// Reads a whole file into memory; for formats addressed by byte offset or read in binary.
   static func readAll(_ path: String) throws(InputError) -> [UInt8] {
     let descriptor = try open(path)

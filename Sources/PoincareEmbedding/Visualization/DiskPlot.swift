@@ -15,12 +15,19 @@ public struct DiskPlot: Sendable {
   public var labelCount: Int
   /// The width and height of the picture, in pixels.
   public var size: Double
+  /// Names shown for node ids (OBO term names): labels show a node's name instead of its id,
+  /// tooltips show both.
+  public var names: NodeLabels?
 
-  public init(edges: [(child: Int, parent: Int)] = [], labelCount: Int = 20, size: Double = 800) {
+  public init(
+    edges: [(child: Int, parent: Int)] = [], labelCount: Int = 20, size: Double = 800,
+    names: NodeLabels? = nil
+  ) {
     precondition(labelCount >= 0 && size > 0)
     self.edges = edges
     self.labelCount = labelCount
     self.size = size
+    self.names = names
   }
 
   /// The margin between the disk and the picture's edge, in pixels.
@@ -89,13 +96,13 @@ public struct DiskPlot: Sendable {
     svg += "<g class=\"nodes\" fill=\"#1f4e9c\">\n"
     for (row, point) in points.enumerated() where !isLabelled.contains(row) {
       svg += "<circle cx=\"\(x(point))\" cy=\"\(y(point))\" r=\"\(dotRadius)\">"
-      svg += "<title>\(Self.escaped(vectors.key(of: row)))</title></circle>\n"
+      svg += "<title>\(Self.escaped(tooltip(of: row, in: vectors)))</title></circle>\n"
     }
     svg += "</g>\n<g class=\"labelled\" fill=\"#c0392b\">\n"
     for row in labelled {
       let point = points[row]
       svg += "<circle cx=\"\(x(point))\" cy=\"\(y(point))\" r=\"3.5\">"
-      svg += "<title>\(Self.escaped(vectors.key(of: row)))</title></circle>\n"
+      svg += "<title>\(Self.escaped(tooltip(of: row, in: vectors)))</title></circle>\n"
     }
     svg += "</g>\n"
     svg += "<g class=\"labels\" fill=\"#111\" stroke=\"white\" stroke-width=\"3\" "
@@ -108,10 +115,17 @@ public struct DiskPlot: Sendable {
       svg += "<text x=\"\(Self.fixed(center + radius * point.x + dx))\" "
       svg += "y=\"\(Self.fixed(center - radius * point.y - 4))\""
       svg += onRight ? " text-anchor=\"end\">" : ">"
-      svg += "\(Self.escaped(vectors.key(of: row)))</text>\n"
+      svg += "\(Self.escaped(names?.label(of: vectors.key(of: row)) ?? vectors.key(of: row)))"
+      svg += "</text>\n"
     }
     svg += "</g>\n</svg>\n"
     return svg
+  }
+
+  /// A dot's tooltip: its id, and its name when there is one.
+  func tooltip(of row: Int, in vectors: KeyedVectors) -> String {
+    let key = vectors.key(of: row)
+    return names?.label(of: key).map { "\(key) \($0)" } ?? key
   }
 
   /// The `count` rows of least norm, by ascending norm, ties by index.

@@ -31,6 +31,8 @@ struct ParsedArguments {
   var positionals: [String] = []
   /// Values by option name; a repeated option keeps its last value.
   var values: [String: String] = [:]
+  /// Every value of each option, in command-line order (for repeatable options).
+  var allValues: [String: [String]] = [:]
   var flags: Set<String> = []
   var isHelpRequested = false
 
@@ -41,6 +43,9 @@ struct ParsedArguments {
   func flag(_ option: OptionSpec) -> Bool { flags.contains(option.name) }
 
   func string(_ option: OptionSpec) -> String? { values[option.name] }
+
+  /// Every value given for a repeatable option, in order.
+  func strings(_ option: OptionSpec) -> [String] { allValues[option.name] ?? [] }
 
   /// The option's value converted to `T`, or `fallback` when it is absent.
   func value<T: LosslessStringConvertible>(_ option: OptionSpec, default fallback: T)
@@ -126,8 +131,10 @@ enum ArgumentScanner {
       }
       if let inlineValue {
         parsed.values[option.name] = inlineValue
+        parsed.allValues[option.name, default: []].append(inlineValue)
       } else if index < arguments.endIndex && !looksLikeOption(arguments[index], in: spec) {
         parsed.values[option.name] = arguments[index]
+        parsed.allValues[option.name, default: []].append(arguments[index])
         index += 1
       } else {
         record(.missingValue(option: option.synopsis))

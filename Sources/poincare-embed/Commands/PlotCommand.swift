@@ -18,6 +18,10 @@ enum PlotCommand: Subcommand {
   static let size = OptionSpec(
     name: "size", valueName: "pixels", help: "Width and height of the picture.",
     defaultValue: "800")
+  static let names = OptionSpec(
+    name: "names", valueName: "file",
+    help: "An `id<TAB>name` file (closure --names writes one for an OBO file): labels show "
+      + "names instead of ids, and each dot's tooltip shows its id and name.")
 
   static let spec = CommandSpec(
     name: "plot",
@@ -38,7 +42,7 @@ enum PlotCommand: Subcommand {
         help: "Vectors file (word2vec text or binary, as gensim's save_word2vec_format "
           + "writes) or a checkpoint written by train --checkpoint.")
     ],
-    options: [output, relations, labels, size])
+    options: [output, relations, labels, size, names])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
     guard let outputPath = arguments.string(output) else {
@@ -58,7 +62,9 @@ enum PlotCommand: Subcommand {
     if let relationsPath = arguments.string(relations) {
       edges = try rowPairs(inRelations: relationsPath, of: vectors, vectorsPath: vectorsPath)
     }
-    let plot = DiskPlot(edges: edges, labelCount: labelCount, size: Double(pixels))
+    let nodeNames = try arguments.string(names).map { try NodeLabels.read($0) }
+    let plot = DiskPlot(
+      edges: edges, labelCount: labelCount, size: Double(pixels), names: nodeNames)
     try plot.write(vectors, to: outputPath)
   }
 

@@ -35,6 +35,11 @@ struct ReaderProbe: Sendable {
     /// `WordNetDatabase` and its closure on a `data.noun` and `index.noun` given as one input:
     /// the data file, a line `--index--`, then the index file.
     case wordNet = "wordnet"
+    /// `OBOOntology`, then its closures (is_a alone, and following every relation it uses,
+    /// leniently and strictly) and the names of the closure's nodes.
+    case obo
+    /// `NodeLabels`: an `id<TAB>name` file.
+    case names
 
     /// The name the input is given in errors; the extension matters to the vectors reader.
     var path: String {
@@ -45,6 +50,8 @@ struct ReaderProbe: Sendable {
       case .word2vecBinary: return "fuzz.bin"
       case .checkpoint: return "fuzz.ckpt"
       case .wordNet: return "fuzz/data.noun"
+      case .obo: return "fuzz.obo"
+      case .names: return "fuzz-names.tsv"
       }
     }
 
@@ -57,6 +64,12 @@ struct ReaderProbe: Sendable {
       case .vectors, .checkpoint:
         return ["the file is empty", "not a poincare-embed checkpoint", "checksum mismatch"]
       case .wordNet: return ["has no synset lines"]
+      case .obo:
+        return [
+          "the file is empty", "the file has only blank lines", "the file has no [Term] stanza",
+          "the is_a edges form a cycle", "the is_a and ",
+        ]
+      case .names: return ["the file is empty", "the file has no names"]
       }
     }
   }
@@ -123,6 +136,20 @@ struct ReaderProbe: Sendable {
         partOfSpeech: .noun, dataPath: reader.path, data: data, indexPath: "fuzz/index.noun",
         index: index)
       return Self.problem(with: database)
+    case .obo:
+      let ontology = try bytes.withUnsafeBytes {
+        try OBOOntology(
+          bytes: $0, path: reader.path, chunkSize: 1 + bytes.count % 13,
+          initialCapacity: 1 + bytes.count % 5)
+      }
+      return try Self.problem(with: ontology)
+    case .names:
+      let labels = try bytes.withUnsafeBytes {
+        try NodeLabels.read(
+          bytes: $0, path: reader.path, chunkSize: 1 + bytes.count % 11,
+          initialCapacity: 1 + bytes.count % 3)
+      }
+      return Self.problem(with: labels)
     }
   }
 
@@ -184,6 +211,49 @@ struct ReaderProbe: Sendable {
     let closure = TransitiveClosure(wordNet: database)
     for node in 0..<count where closure.ancestors.contains(child: node, parent: NodeID(node)) {
       return "the closure makes synset \(node) its own ancestor"
+    }
+    return nil
+  }
+
+  /// What is wrong with an ontology that reads or with its closures, or nil; a strict closure
+  /// may throw a located `InputError`.
+  static func problem(with ontology: OBOOntology) throws -> String? {
+    let count = ontology.ids.count
+    guard ontology.isTerm.count == count, ontology.isObsolete.count == count,
+      ontology.names.count == count
+    else { return "per-id tables of other lengths than \(count) ids" }
+    for edge in ontology.edges {
+      guard edge.child >= 0 && Int(edge.child) < count && ontology.isTerm[Int(edge.child)],
+        edge.parent >= 0 && Int(edge.parent) < count,
+        edge.relation.map({ $0 >= 0 && $0 < ontology.relations.count }) ?? true
+      else { return "edge \(edge) out of range" }
+    }
+    if let problem = problem(withNames: ontology.ids) { return problem }
+    for relations in [[], ontology.relations] {
+      let (closure, summary) = try TransitiveClosure.closure(of: ontology, following: relations)
+      for node in 0..<count where closure.ancestors.contains(child: node, parent: NodeID(node)) {
+        return "the closure makes term \(node) its own ancestor"
+      }
+      for node in 0..<count where closure.ancestors.outDegree(node) > 0 {
+        if !ontology.isLiveTerm(node) { return "obsolete or undefined \(node) has ancestors" }
+      }
+      guard summary.isolatedTermCount >= 0 else { return "summary \(summary)" }
+      if let problem = problem(with: ontology.labels(of: closure)) { return problem }
+      _ = try TransitiveClosure.closure(of: ontology, following: relations, strict: true)
+    }
+    return nil
+  }
+
+  /// What is wrong with names that read, or nil.
+  static func problem(with labels: NodeLabels) -> String? {
+    for (id, label) in labels.entries {
+      var id = id
+      if let problem = id.withUTF8({ NodeName.problem(with: $0) }) {
+        return "id '\(id)' was accepted: \(problem.message)"
+      }
+      if label.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+        return "the name of \(id) holds a control character"
+      }
     }
     return nil
   }
@@ -336,6 +406,19 @@ extension ReaderProbe {
     case .wordNet:
       let folder = "\(repository)/Tests/Fixtures/wordnet-mini"
       return [try file("\(folder)/data.noun") + indexSeparator + file("\(folder)/index.noun")]
+    case .obo:
+      return [
+        try file("\(repository)/Tests/Fixtures/obo/mini.obo"),
+        Array(
+          ("format-version: 1.2\r\n[Term]\r\nid: A:1\r\nname: a\\W\\{b\\} {q=\"}\"}\r\n"
+            + "is_a: B:2 {x=\"1\", y=\"\\\"\"} ! b\r\n[Term]\r\nid: B:2\r\n"
+            + "relationship: part_of A:1\r\n[Typedef]\r\nid: part_of\r\n").utf8),
+      ]
+    case .names:
+      return [
+        Array("MINI:0000001\tanatomical entity\nMINI:0000005\tfinger, with {escapes}!\n".utf8),
+        Array("\u{FEFF}a\tx\r\n\nb\tname\twith tab\n".utf8),
+      ]
     }
   }
 }
