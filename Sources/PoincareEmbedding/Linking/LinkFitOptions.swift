@@ -21,6 +21,12 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
   public var loss: LinkLoss = .softmax
   /// Negative nodes per pair for the softmax loss.
   public var negatives = 50
+  /// How many of the negatives are drawn among the `nearPool` nodes nearest the target (its
+  /// neighbourhood in the embedding) rather than among all nodes: they teach the fine
+  /// placement that ranking needs.
+  public var nearNegatives = 0
+  /// The size of each target's neighbourhood for `nearNegatives`.
+  public var nearPool = 100
   public var epochs = 40
   public var batchSize = 64
   /// Adam's step size α.
@@ -48,6 +54,10 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
     try require(
       epsilon >= 1e-15 && epsilon <= 0.5, "--epsilon must be in [1e-15, 0.5] (got \(epsilon))")
     try require(negatives >= 1, "--negatives must be at least 1 (got \(negatives))")
+    try require(
+      nearNegatives >= 0 && nearNegatives <= negatives,
+      "--near-negatives must be in [0, --negatives] (got \(nearNegatives))")
+    try require(nearPool >= 1, "--near-pool must be at least 1 (got \(nearPool))")
     try require(epochs >= 1, "--epochs must be at least 1 (got \(epochs))")
     try require(batchSize >= 1, "--batch-size must be at least 1 (got \(batchSize))")
     try require(
@@ -60,6 +70,36 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
       validationShare >= 0 && validationShare < 1,
       "--validation must be in [0, 1) (got \(validationShare))")
     try require(patience >= 1, "--patience must be at least 1 (got \(patience))")
+  }
+}
+
+extension LinkFitOptions {
+  /// Decodes options stored by any version: an option the file lacks (added since) takes its
+  /// default, which is what the version that wrote the file did.
+  public init(from decoder: any Decoder) throws {
+    self.init()
+    let stored = try decoder.container(keyedBy: CodingKeys.self)
+    func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+      value = try stored.decodeIfPresent(T.self, forKey: key) ?? value
+    }
+    try read(.hiddenWidths, &hiddenWidths)
+    try read(.activation, &activation)
+    try read(.output, &output)
+    try read(.epsilon, &epsilon)
+    try read(.inputScaling, &inputScaling)
+    try read(.composition, &composition)
+    try read(.loss, &loss)
+    try read(.negatives, &negatives)
+    try read(.nearNegatives, &nearNegatives)
+    try read(.nearPool, &nearPool)
+    try read(.epochs, &epochs)
+    try read(.batchSize, &batchSize)
+    try read(.learningRate, &learningRate)
+    try read(.weightDecay, &weightDecay)
+    try read(.seed, &seed)
+    try read(.threadCount, &threadCount)
+    try read(.validationShare, &validationShare)
+    try read(.patience, &patience)
   }
 }
 
@@ -94,23 +134,14 @@ public struct LinkEpochReport: Sendable {
 
 /// Why `link fit` stopped without a model.
 public enum LinkFitError: Error, CustomStringConvertible, Equatable {
-  /// A loss or gradient was not finite, or the loss rose far above its starting value.
-  case diverged(epoch: Int, loss: Double, initialLoss: Double, learningRate: Double)
+  /// Training diverged in `epoch`: `reason` says how.
+  case diverged(epoch: Int, reason: String, learningRate: Double)
 
   public var description: String {
     switch self {
-    case .diverged(let epoch, let loss, let initialLoss, let learningRate):
-      let rose =
-        loss.isFinite
-        ? "the mean loss rose from \(format(initialLoss)) to \(format(loss))"
-        : "a loss or gradient was not finite"
-      return "training diverged in epoch \(epoch): \(rose) at learning rate \(learningRate); "
+    case .diverged(let epoch, let reason, let learningRate):
+      return "training diverged in epoch \(epoch): \(reason) at learning rate \(learningRate); "
         + "no model was written. Lower --learning-rate (default \(LinkFitOptions().learningRate))."
     }
-  }
-
-  private func format(_ value: Double) -> String {
-    let rounded = (value * 1000).rounded() / 1000
-    return rounded.description
   }
 }

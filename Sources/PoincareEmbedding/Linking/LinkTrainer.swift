@@ -20,6 +20,9 @@ import Dispatch
 public enum LinkTrainer {
   /// Examples per chunk: the unit of work of a thread and of summation order.
   static let chunkSize = 16
+  /// The largest parameter magnitude of a run that has not diverged: inputs are scaled to
+  /// O(1), so weights this large only come from steps far too long.
+  static let parameterLimit = 1e6
 
   /// Fits a model mapping `examples`' keys onto their nodes of `embedding`.
   ///
@@ -79,10 +82,18 @@ public enum LinkTrainer {
 
     var initializer = RandomSource(seed: options.seed, stream: 2)
     model.parameters = architecture.initialParameters(random: &initializer)
+    var nearOffsets: [Int] = []
+    var nearNodes: [Int32] = []
+    if options.loss == .softmax && options.nearNegatives > 0 {
+      (nearOffsets, nearNodes) = neighbourhoods(
+        of: examples.pairNodes, in: embedding, size: options.nearPool,
+        threadCount: options.threadCount)
+    }
     let context = FitContext(
       architecture: architecture, options: options, inputs: inputs,
       pairKeys: examples.pairKeys, pairNodes: examples.pairNodes, keyOffsets: keyOffsets,
-      keyNodes: keyNodes, embedding: embedding.values, nodeCount: embedding.count)
+      keyNodes: keyNodes, embedding: embedding.values, nodeCount: embedding.count,
+      nearOffsets: nearOffsets, nearNodes: nearNodes)
     let validationSet = context.fixedSet(validationPairs, stream: 5)
     // The reference for divergence: the loss of the initial parameters on (up to 4,096) training
     // pairs.
@@ -113,25 +124,30 @@ public enum LinkTrainer {
           order[start..<end], parameters: model.parameters, epoch: epoch, batch: batchIndex)
         guard loss.isFinite, gradient.allSatisfy({ $0.isFinite }) else {
           throw LinkFitError.diverged(
-            epoch: epoch, loss: .nan, initialLoss: initialLoss,
+            epoch: epoch, reason: "a loss or gradient was not finite",
             learningRate: options.learningRate)
         }
         optimizer.step(&model.parameters, gradient: gradient)
+        // Adam moves each parameter by about the learning rate a step, so a rate far too large
+        // shows as parameters that saturate every unit, not as overflow.
+        let largest = model.parameters.reduce(0) { max($0, abs($1)) }
+        guard largest <= Self.parameterLimit else {
+          throw LinkFitError.diverged(
+            epoch: epoch,
+            reason: "a parameter reached \(largest.isFinite ? "magnitude \(Float(largest))" : "infinity")"
+              + " (beyond \(Self.parameterLimit): every unit saturated)",
+            learningRate: options.learningRate)
+        }
         lossSum += loss * Double(end - start)
         batchIndex += 1
         start = end
       }
       epochsRun = epoch
       trainingLoss = order.isEmpty ? 0 : lossSum / Double(order.count)
-      guard model.parameters.allSatisfy({ $0.isFinite }) else {
-        throw LinkFitError.diverged(
-          epoch: epoch, loss: .nan, initialLoss: initialLoss, learningRate: options.learningRate)
-      }
-      // A loss far above where it started: Adam's steps are ~α each, so a learning rate far
-      // too large saturates the network instead of overflowing it.
       if trainingLoss > 2 * initialLoss + 1 {
         throw LinkFitError.diverged(
-          epoch: epoch, loss: trainingLoss, initialLoss: initialLoss,
+          epoch: epoch,
+          reason: "the mean loss rose from \(Float(initialLoss)) to \(Float(trainingLoss))",
           learningRate: options.learningRate)
       }
       var validationLoss: Double?
@@ -170,6 +186,31 @@ public enum LinkTrainer {
     model.record.validationLoss = validationSet.pairs.isEmpty ? nil : bestLoss
     model.record.seconds = seconds(clock.now - started)
     return model
+  }
+
+  /// Per pair: the `size` nodes nearest its node (itself included), computed once per distinct
+  /// node, as offsets into a flat list.
+  static func neighbourhoods(
+    of nodes: [Int32], in embedding: KeyedVectors, size: Int, threadCount: Int
+  ) -> ([Int], [Int32]) {
+    let distinct = Array(Set(nodes)).sorted()
+    let d = embedding.dimension
+    var points: [Double] = []
+    points.reserveCapacity(distinct.count * d)
+    for node in distinct {
+      points.append(contentsOf: embedding.values[(Int(node) * d)..<((Int(node) + 1) * d)])
+    }
+    let lists = embedding.nearest(
+      toPoints: points, count: min(size, embedding.count), threadCount: threadCount)
+    var position = [Int32: Int](minimumCapacity: distinct.count)
+    for (index, node) in distinct.enumerated() { position[node] = index }
+    var offsets = [0]
+    var flat: [Int32] = []
+    for node in nodes {
+      flat.append(contentsOf: lists[position[node]!].map { Int32($0.index) })
+      offsets.append(flat.count)
+    }
+    return (offsets, flat)
   }
 
   /// Per-coordinate mean and deviation of `count × dimension` rows; a constant coordinate gets
@@ -223,6 +264,10 @@ struct FitContext: @unchecked Sendable {
   /// The embedding's rows.
   let embedding: [Double]
   let nodeCount: Int
+  /// Per pair: its node's neighbourhood (`nearNodes[nearOffsets[p]..<nearOffsets[p + 1]]`), for
+  /// near negatives; empty without them.
+  var nearOffsets: [Int] = []
+  var nearNodes: [Int32] = []
 
   var negativeCount: Int { options.loss == .softmax ? options.negatives : 0 }
 
@@ -233,7 +278,22 @@ struct FitContext: @unchecked Sendable {
   ) {
     let key = Int(pairKeys[pair])
     let own = keyNodes[keyOffsets[key]..<keyOffsets[key + 1]]
-    for index in 0..<negativeCount {
+    var near = 0
+    if !nearOffsets.isEmpty {
+      let pool = nearNodes[nearOffsets[pair]..<nearOffsets[pair + 1]]
+      // A neighbourhood made only of the key's own nodes gives no near negatives.
+      if pool.contains(where: { !own.contains($0) }) {
+        near = options.nearNegatives
+        for index in 0..<near {
+          var node: Int32
+          repeat {
+            node = pool[pool.startIndex + random.bounded(pool.count)]
+          } while own.contains(node)
+          out[index] = node
+        }
+      }
+    }
+    for index in near..<negativeCount {
       var node: Int32
       repeat {
         node = Int32(random.bounded(nodeCount))

@@ -135,6 +135,13 @@ enum LinkFitCommand: Subcommand {
   static let negatives = OptionSpec(
     name: "negatives", valueName: "n", help: "Negative nodes per pair (softmax loss).",
     defaultValue: "50")
+  static let nearNegatives = OptionSpec(
+    name: "near-negatives", valueName: "n",
+    help: "How many of the negatives come from the target's --near-pool nearest nodes "
+      + "(fine placement) instead of all nodes.", defaultValue: "0")
+  static let nearPool = OptionSpec(
+    name: "near-pool", valueName: "n", help: "Nodes in a target's neighbourhood.",
+    defaultValue: "100")
   static let epochs = OptionSpec(
     name: "epochs", valueName: "n", help: "Epochs at most.", defaultValue: "40")
   static let batchSize = OptionSpec(
@@ -175,7 +182,7 @@ enum LinkFitCommand: Subcommand {
     ],
     options: [
       output, LinkCommand.format, compose, hiddenLayers, width, activation, ballMap, epsilon,
-      inputScaling, loss, negatives, epochs, batchSize, learningRate, weightDecay, seed,
+      inputScaling, loss, negatives, nearNegatives, nearPool, epochs, batchSize, learningRate, weightDecay, seed,
       LinkCommand.threads, validation, patience, LinkCommand.skipMissing, quiet,
     ])
 
@@ -194,6 +201,8 @@ enum LinkFitCommand: Subcommand {
     options.composition = try LinkCommand.choice(compose, in: arguments, default: options.composition)
     options.loss = try LinkCommand.choice(loss, in: arguments, default: options.loss)
     options.negatives = try arguments.value(negatives, default: options.negatives)
+    options.nearNegatives = try arguments.value(nearNegatives, default: options.nearNegatives)
+    options.nearPool = try arguments.value(nearPool, default: options.nearPool)
     options.epochs = try arguments.value(epochs, default: options.epochs)
     options.batchSize = try arguments.value(batchSize, default: options.batchSize)
     options.learningRate = try arguments.value(learningRate, default: options.learningRate)
