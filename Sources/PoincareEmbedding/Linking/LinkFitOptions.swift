@@ -12,7 +12,7 @@ public enum LinkLoss: String, Codable, Sendable, CaseIterable {
 public struct LinkFitOptions: Codable, Equatable, Sendable {
   /// Hidden layer widths; empty for a linear map.
   public var hiddenWidths: [Int] = [512]
-  public var activation: LinkActivation = .tanh
+  public var activation: LinkActivation = .relu
   public var output: BallOutput = .expMap
   /// Predictions have norm at most 1 − epsilon (the trainer's default projection bound).
   public var epsilon = 1e-5
@@ -30,7 +30,7 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
   public var epochs = 40
   public var batchSize = 64
   /// Adam's step size α.
-  public var learningRate = 1e-3
+  public var learningRate = 3e-3
   /// Decoupled weight decay (AdamW): each step multiplies the weights by 1 − rate·decay.
   public var weightDecay = 0.0
   public var seed: UInt64 = 0

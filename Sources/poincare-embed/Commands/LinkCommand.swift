@@ -110,8 +110,8 @@ enum LinkFitCommand: Subcommand {
   static let width = OptionSpec(
     name: "width", valueName: "n", help: "Units per hidden layer.", defaultValue: "512")
   static let activation = OptionSpec(
-    name: "activation", valueName: "name", help: "Hidden activation: tanh or relu.",
-    defaultValue: "tanh")
+    name: "activation", valueName: "name", help: "Hidden activation: relu or tanh.",
+    defaultValue: "relu")
   static let ballMap = OptionSpec(
     name: "ball-map", valueName: "name",
     help: "Output into the ball: exp-map ((1−ε)·tanh‖g‖·g/‖g‖) or direction-norm "
@@ -147,7 +147,7 @@ enum LinkFitCommand: Subcommand {
   static let batchSize = OptionSpec(
     name: "batch-size", valueName: "n", help: "Pairs per Adam step.", defaultValue: "64")
   static let learningRate = OptionSpec(
-    name: "learning-rate", valueName: "rate", help: "Adam's step size.", defaultValue: "0.001")
+    name: "learning-rate", valueName: "rate", help: "Adam's step size.", defaultValue: "0.003")
   static let weightDecay = OptionSpec(
     name: "weight-decay", valueName: "decay", help: "Decoupled weight decay (AdamW).",
     defaultValue: "0")
