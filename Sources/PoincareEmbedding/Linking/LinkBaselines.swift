@@ -159,9 +159,7 @@ enum LinkBaselines {
     result.withUnsafeMutableBufferPointer { result in
       for row in 0..<(rows.count / max(dimension, 1)) {
         let start = result.baseAddress! + row * dimension
-        let norm = BallOutput.norm(start, count: dimension)
-        let inverse = norm > 0 ? 1 / norm : 0
-        for index in 0..<dimension { start[index] *= inverse }
+        LinkModel.unitVector(start, into: start, count: dimension)
       }
     }
     return result

@@ -68,9 +68,7 @@ public struct LinkModel: Sendable {
     let n = architecture.inputDimension
     switch inputScaling {
     case .unit:
-      let norm = BallOutput.norm(raw, count: n)
-      let inverse = norm > 0 ? 1 / norm : 0
-      for index in 0..<n { scaled[index] = raw[index] * inverse }
+      Self.unitVector(raw, into: scaled, count: n)
     case .standardize:
       let limit = Self.standardizedLimit
       for index in 0..<n {
@@ -78,6 +76,15 @@ public struct LinkModel: Sendable {
         scaled[index] = min(max(value, -limit), limit)
       }
     }
+  }
+
+  /// x/‖x‖ into `unit`, without overflow; a zero vector stays zero.
+  static func unitVector(
+    _ x: UnsafePointer<Double>, into unit: UnsafeMutablePointer<Double>, count: Int
+  ) {
+    let norm = BallOutput.norm(x, count: count)
+    let inverse = norm > 0 ? 1 / norm : 0
+    for index in 0..<count { unit[index] = x[index] * inverse }
   }
 
   /// The scaled rows of `count` raw rows.
