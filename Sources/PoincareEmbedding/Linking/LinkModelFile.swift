@@ -104,6 +104,7 @@ public enum LinkModelFile {
     let valueCount = header.parameterCount + 2 * header.scalingCount
     let valuesStart = headerStart + headerLength
     guard architecture.inputDimension >= 1, architecture.ballDimension >= 1,
+      architecture.hiddenWidths.count <= 64,
       architecture.hiddenWidths.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }),
       architecture.inputDimension <= 1 << 20, architecture.ballDimension <= 1 << 20,
       architecture.epsilon >= 1e-15 && architecture.epsilon <= 0.5,
