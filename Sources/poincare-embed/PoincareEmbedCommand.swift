@@ -38,6 +38,12 @@ protocol Subcommand: SendableMetatype {
   static var spec: CommandSpec { get }
   /// Runs the command; throws on failure. Results go to `console`'s output stream.
   static func run(_ arguments: ParsedArguments, console: Console) throws
+  /// The command's own subcommands (`link fit|predict|eval`); empty for a plain command.
+  static var subcommands: [any Subcommand.Type] { get }
+}
+
+extension Subcommand {
+  static var subcommands: [any Subcommand.Type] { [] }
 }
 
 /// The command-line tool as a function from arguments to an exit status.
@@ -47,7 +53,7 @@ enum PoincareEmbedCommand {
 
   static let subcommands: [any Subcommand.Type] = [
     TrainCommand.self, ClosureCommand.self, ExportCommand.self, QueryCommand.self,
-    PlotCommand.self, EvalCommand.self, SplitCommand.self,
+    PlotCommand.self, EvalCommand.self, SplitCommand.self, LinkCommand.self,
   ]
 
   /// Runs the tool on `arguments` (without the program name).
@@ -72,7 +78,10 @@ enum PoincareEmbedCommand {
       guard let command = subcommands.first(where: { $0.spec.name == arguments[1] }) else {
         return usageFailure(.unknownSubcommand(arguments[1]), spec: nil, console: console)
       }
-      console.write(HelpRenderer.help(for: command.spec))
+      if arguments.count > 2, !command.subcommands.isEmpty {
+        return runGroup(command, Array(arguments.dropFirst(2)) + ["--help"], console: console)
+      }
+      console.write(helpText(for: command))
       return .success
     default:
       break
@@ -82,9 +91,39 @@ enum PoincareEmbedCommand {
         first.hasPrefix("-") ? .unknownOption(first) : .unknownSubcommand(first)
       return usageFailure(error, spec: nil, console: console)
     }
+    if !command.subcommands.isEmpty {
+      return runGroup(command, Array(arguments.dropFirst()), console: console)
+    }
+    return runCommand(command, arguments.dropFirst(), console: console)
+  }
+
+  /// Runs a command that has subcommands (`link`) on the arguments after its name: its help,
+  /// or one of its subcommands.
+  static func runGroup(
+    _ group: any Subcommand.Type, _ arguments: [String], console: Console
+  ) -> ExitStatus {
+    guard let first = arguments.first, first != "-h", first != "--help", first != "help" else {
+      if arguments.first == "help", arguments.count > 1 {
+        return runGroup(group, Array(arguments.dropFirst()) + ["--help"], console: console)
+      }
+      console.write(helpText(for: group))
+      return .success
+    }
+    guard let command = group.subcommands.first(where: { $0.spec.name == first }) else {
+      let error: CommandLineError =
+        first.hasPrefix("-") ? .unknownOption(first) : .unknownSubcommand(first)
+      return usageFailure(error, spec: group.spec, console: console)
+    }
+    return runCommand(command, arguments.dropFirst(), console: console)
+  }
+
+  /// Parses `arguments` for `command` and runs it.
+  static func runCommand(
+    _ command: any Subcommand.Type, _ arguments: ArraySlice<String>, console: Console
+  ) -> ExitStatus {
     let parsed: ParsedArguments
     do {
-      parsed = try ArgumentScanner.parse(arguments.dropFirst(), as: command.spec)
+      parsed = try ArgumentScanner.parse(arguments, as: command.spec)
     } catch {
       return usageFailure(error, spec: command.spec, console: console)
     }
@@ -103,6 +142,13 @@ enum PoincareEmbedCommand {
       report(error, console: console)
       return ExitStatus(for: error)
     }
+  }
+
+  /// The help of a command, or of a group the list of its subcommands.
+  static func helpText(for command: any Subcommand.Type) -> String {
+    command.subcommands.isEmpty
+      ? HelpRenderer.help(for: command.spec)
+      : HelpRenderer.groupHelp(for: command.spec, commands: command.subcommands.map { $0.spec })
   }
 
   /// Prints a usage error the way swift-argument-parser does and returns `EX_USAGE`.

@@ -32,6 +32,23 @@ enum VectorKernels {
     return sum
   }
 
+  /// x · y.
+  @inline(__always)
+  static func dot(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, count: Int) -> Double {
+    var lanes = SIMD4<Double>()
+    var index = 0
+    while index &+ 4 <= count {
+      lanes += load(x + index) * load(y + index)
+      index &+= 4
+    }
+    var sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+    while index < count {
+      sum += x[index] * y[index]
+      index &+= 1
+    }
+    return sum
+  }
+
   /// (‖v‖², ‖u − v‖²) in one pass.
   @inline(__always)
   static func squaredNormAndDistance(

@@ -92,36 +92,76 @@ public enum Word2VecFormat {
   /// encoding is recognised as `read(_:encoding:)` recognises it.
   ///
   /// - Throws: `InputError` naming `path` and the line (text) or byte offset (binary).
-  public static func parse(_ bytes: [UInt8], path: String, encoding: Encoding?) throws(InputError)
-    -> KeyedVectors
-  {
-    if let encoding { return try parse(bytes, path: path, knownEncoding: encoding) }
+  public static func parse(
+    _ bytes: [UInt8], path: String, encoding: Encoding?, space: Space = .poincareBall
+  ) throws(InputError) -> KeyedVectors {
+    if let encoding { return try parse(bytes, path: path, knownEncoding: encoding, space: space) }
     if path.lowercased().hasSuffix(".bin") {
-      return try parse(bytes, path: path, knownEncoding: .binary)
+      return try parse(bytes, path: path, knownEncoding: .binary, space: space)
     }
     do {
-      return try parse(bytes, path: path, knownEncoding: .text)
+      return try parse(bytes, path: path, knownEncoding: .text, space: space)
     } catch let textError {
       guard case .line(let line) = textError.location, line <= 2,
         !firstRowLooksLikeText(bytes),
-        let vectors = try? parse(bytes, path: path, knownEncoding: .binary)
+        let vectors = try? parse(bytes, path: path, knownEncoding: .binary, space: space)
       else { throw textError }
       return vectors
     }
   }
 
-  private static func parse(_ bytes: [UInt8], path: String, knownEncoding encoding: Encoding)
-    throws(InputError) -> KeyedVectors
+  /// What the rows of a file are, and so which values a reader accepts.
+  public enum Space: Sendable {
+    /// Points of the Poincaré ball: every row's norm must be below 1 (embeddings).
+    case poincareBall
+    /// Vectors of any finite norm (word vectors, the inputs of `link`).
+    case euclidean
+  }
+
+  /// Parses GloVe's text layout: word2vec text without the header line (`key v1 … vd` per
+  /// line); the dimension is the first line's value count, and every line must have as many.
+  ///
+  /// - Throws: `InputError` naming `path` and the line of the problem.
+  public static func parseHeaderless(_ bytes: [UInt8], path: String) throws(InputError)
+    -> KeyedVectors
   {
-    var bytes = bytes
-    bytes.append(0)  // strtod and the scanners may look one byte past the last line
-    return try bytes.withUnsafeMutableBufferPointer { buffer throws(InputError) in
-      var scanner = Scanner(bytes: buffer, count: buffer.count - 1, path: path)
+    try withScanner(bytes, path: path, space: .euclidean) { scanner throws(InputError) in
+      let (rowCount, dimension) = try scanner.headerlessShape()
+      return try scanner.textRows(rowCount: rowCount, dimension: dimension)
+    }
+  }
+
+  /// Whether `bytes` start with a word2vec header line (`<count> <dimension>`) rather than a
+  /// GloVe row.
+  public static func hasHeader(_ bytes: [UInt8]) -> Bool {
+    let end = bytes.firstIndex(of: 0x0A) ?? bytes.endIndex
+    let fields = bytes[..<end].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+    return fields.count == 2
+      && fields.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+  }
+
+  private static func parse(
+    _ bytes: [UInt8], path: String, knownEncoding encoding: Encoding, space: Space
+  ) throws(InputError) -> KeyedVectors {
+    try withScanner(bytes, path: path, space: space) { scanner throws(InputError) in
       let (rowCount, dimension) = try scanner.header()
       switch encoding {
       case .text: return try scanner.textRows(rowCount: rowCount, dimension: dimension)
       case .binary: return try scanner.binaryRows(rowCount: rowCount, dimension: dimension)
       }
+    }
+  }
+
+  private static func withScanner(
+    _ bytes: [UInt8], path: String, space: Space,
+    _ body: (inout Scanner) throws(InputError) -> KeyedVectors
+  ) throws(InputError) -> KeyedVectors {
+    var bytes = bytes
+    bytes.append(0)  // strtod and the scanners may look one byte past the last line
+    return try bytes.withUnsafeMutableBufferPointer { buffer throws(InputError) in
+      var scanner = Scanner(
+        bytes: buffer, count: buffer.count - 1, path: path, requiresBall: space == .poincareBall)
+      return try body(&scanner)
     }
   }
 
@@ -132,13 +172,16 @@ public enum Word2VecFormat {
     let bytes: UnsafeMutableBufferPointer<UInt8>
     let count: Int
     let path: String
+    /// Whether every row must be a point of the open unit ball.
+    let requiresBall: Bool
     var position = 0
     var line = 1
 
-    init(bytes: UnsafeMutableBufferPointer<UInt8>, count: Int, path: String) {
+    init(bytes: UnsafeMutableBufferPointer<UInt8>, count: Int, path: String, requiresBall: Bool) {
       self.bytes = bytes
       self.count = count
       self.path = path
+      self.requiresBall = requiresBall
     }
 
     private func error(_ message: String, hint: String? = nil) -> InputError {
@@ -172,6 +215,35 @@ public enum Word2VecFormat {
       position = min(end + 1, count)
       line += 1
       return (rows, dimension)
+    }
+
+    /// The shape of a header-less (GloVe) file: its non-blank lines, and the first line's
+    /// fields after the key. Consumes nothing.
+    func headerlessShape() throws(InputError) -> (Int, Int) {
+      if count == 0 {
+        throw InputError(
+          .malformed, path: path, message: "the file is empty",
+          hint: "a GloVe file has one `word v1 … vd` line per word.")
+      }
+      let end = lineEnd()
+      let fields = bytes[position..<end].split(
+        whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+      guard fields.count >= 2 else {
+        throw error(
+          "expected a word and its values, found \(fields.count) field",
+          hint: "a GloVe file has one `word v1 … vd` line per word, separated by spaces.")
+      }
+      var rows = 0
+      var lineStart = position
+      while lineStart < count {
+        let next =
+          memchr(bytes.baseAddress! + lineStart, 0x0A, count - lineStart).map {
+            UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer($0))
+          } ?? count
+        if bytes[lineStart..<next].contains(where: { !Self.isTrailingSpace($0) }) { rows += 1 }
+        lineStart = next + 1
+      }
+      return (rows, fields.count - 1)
     }
 
     mutating func textRows(rowCount: Int, dimension: Int) throws(InputError) -> KeyedVectors {
@@ -298,7 +370,7 @@ public enum Word2VecFormat {
           squaredNorm += value * value
           values.append(value)
         }
-        if squaredNorm >= 1 {
+        if requiresBall && squaredNorm >= 1 {
           throw InputError(
             .malformed, path: path, location: .byteOffset(start),
             message: "row \(row + 1): '\(NodeName.preview(key))' has norm "
@@ -332,7 +404,7 @@ public enum Word2VecFormat {
     private func checkInsideBall(_ squaredNorm: Double, key: UnsafeBufferPointer<UInt8>)
       throws(InputError)
     {
-      if squaredNorm >= 1 {
+      if requiresBall && squaredNorm >= 1 {
         throw error(
           "'\(NodeName.preview(key))' has norm \(squaredNorm.squareRoot()) ≥ 1, outside the "
             + "Poincaré ball", hint: Word2VecFormat.ballHint)

@@ -142,11 +142,11 @@ enum ArgumentScanner {
     }
     if parsed.isHelpRequested { return parsed }
     if let firstError { throw firstError }
-    let required = spec.arguments.filter { !$0.isOptional }.count
+    let required = spec.arguments.filter { !$0.isOptional && !$0.isRepeating }.count
     if parsed.positionals.count < required {
       throw .missingArgument(spec.arguments[parsed.positionals.count].synopsis)
     }
-    if parsed.positionals.count > spec.arguments.count {
+    if parsed.positionals.count > spec.arguments.count, spec.arguments.last?.isRepeating != true {
       throw .unexpectedArgument(parsed.positionals[spec.arguments.count])
     }
     return parsed

@@ -23,13 +23,19 @@ struct ArgumentSpec: Sendable {
   var name: String
   var help: String
   var isOptional = false
+  /// Takes every remaining positional (only the last argument; implies optional).
+  var isRepeating = false
 
-  var synopsis: String { isOptional ? "[<\(name)>]" : "<\(name)>" }
+  var synopsis: String {
+    isRepeating ? "[<\(name)> ...]" : isOptional ? "[<\(name)>]" : "<\(name)>"
+  }
 }
 
 /// Everything the parser and the help renderer need to know about one command.
 struct CommandSpec: Sendable {
   var name: String
+  /// The command this one is a subcommand of (`link` for `link fit`), if any.
+  var parent: String? = nil
   var abstract: String
   /// Extra paragraphs printed after the overview, wrapped at 80 columns.
   var discussion: String? = nil
@@ -38,8 +44,8 @@ struct CommandSpec: Sendable {
   /// Alternative usage lines for commands with more than one form (e.g. `eval`).
   var extraUsages: [String] = []
 
-  /// The command's words after the program name, e.g. `train`.
-  var commandPath: String { "poincare-embed \(name)" }
+  /// The command's words after the program name, e.g. `train` or `link fit`.
+  var commandPath: String { "poincare-embed " + (parent.map { "\($0) " } ?? "") + name }
 
   func option(named name: String) -> OptionSpec? { options.first { $0.name == name } }
 

@@ -27,13 +27,36 @@ enum HelpRenderer {
   }
 
   static func rootHelp(abstract: String, commands: [CommandSpec]) -> String {
-    var text = "OVERVIEW: \(abstract)\n\nUSAGE: poincare-embed <subcommand>\n\nOPTIONS:\n"
-    text += row("--version", "Show the version.")
+    listHelp(
+      path: "poincare-embed", abstract: abstract, discussion: nil, commands: commands,
+      showsVersion: true)
+  }
+
+  /// The help of a command with subcommands (`link`): its overview and its subcommands.
+  static func groupHelp(for spec: CommandSpec, commands: [CommandSpec]) -> String {
+    listHelp(
+      path: spec.commandPath, abstract: spec.abstract, discussion: spec.discussion,
+      commands: commands, showsVersion: false)
+  }
+
+  private static func listHelp(
+    path: String, abstract: String, discussion: String?, commands: [CommandSpec],
+    showsVersion: Bool
+  ) -> String {
+    var text = "OVERVIEW: \(abstract)\n"
+    if let discussion {
+      text += "\n" + discussion.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { wrap(String($0), indent: 0, firstLineIndent: 0) }.joined(separator: "\n") + "\n"
+    }
+    text += "\nUSAGE: \(path) <subcommand>\n\nOPTIONS:\n"
+    if showsVersion { text += row("--version", "Show the version.") }
     text += row(helpOption.label, helpOption.help)
     text += "\nSUBCOMMANDS:\n"
     for command in commands { text += row(command.name, command.abstract) }
     text += row("help", "Show subcommand help information.")
-    text += "\n  See 'poincare-embed help <subcommand>' for detailed help.\n"
+    let helpPath = path.split(separator: " ").dropFirst().joined(separator: " ")
+    text += "\n  See '\(["poincare-embed help", helpPath].filter { !$0.isEmpty }.joined(separator: " ")) "
+      + "<subcommand>' for detailed help.\n"
     return text
   }
 
