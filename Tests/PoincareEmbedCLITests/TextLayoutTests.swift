@@ -4,14 +4,17 @@ import Testing
 
 /// The CLI's own padding and trimming (Foundation's would link its ICU data into the binary).
 @Suite struct TextLayoutTests {
-  @Test func paddingFillsToTheWidthInCharactersAndNeverCuts() {
-    #expect("ab".padded(toWidth: 5) == "ab   ")
-    #expect("abcde".padded(toWidth: 5) == "abcde")
-    #expect("abcdef".padded(toWidth: 3) == "abcdef")
-    #expect("".padded(toWidth: 2) == "  ")
+  @Test func paddingFillsToTheWidthInCharactersOnEitherSideAndNeverCuts() {
+    #expect("ab".rightPadded(to: 5) == "ab   ")
+    #expect("abcde".rightPadded(to: 5) == "abcde")
+    #expect("abcdef".rightPadded(to: 3) == "abcdef")
+    #expect("".rightPadded(to: 2) == "  ")
     // One Character each: a combining accent and an emoji take one column of the layout.
-    #expect("e\u{301}".padded(toWidth: 3) == "e\u{301}  ")
-    #expect("🦊".padded(toWidth: 2) == "🦊 ")
+    #expect("e\u{301}".rightPadded(to: 3) == "e\u{301}  ")
+    #expect("🦊".rightPadded(to: 2) == "🦊 ")
+    #expect("7".leftPadded(to: 3) == "  7")
+    #expect("1234".leftPadded(to: 3) == "1234")
+    #expect("é".leftPadded(to: 2) == " é")
   }
 
   @Test func trimmingRemovesSpacesAndTabsAroundOnly() {

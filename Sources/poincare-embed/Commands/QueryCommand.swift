@@ -225,7 +225,7 @@ enum QueryCommand: Subcommand {
       let lines = lines.isEmpty ? ["(none)"] : lines
       for (position, line) in lines.enumerated() {
         let head = position == 0 ? label : ""
-        text += head.padded(toWidth: labelWidth) + line + "\n"
+        text += head.rightPadded(to: labelWidth) + line + "\n"
       }
     }
     // Columns: the node, its name (with labels), then the value; all but the last padded.
@@ -240,7 +240,7 @@ enum QueryCommand: Subcommand {
       return cells.map { row in
         row.enumerated().map { column, cell in
           column == row.count - 1 || widths[column] == 0
-            ? cell : cell.padded(toWidth: widths[column] + 2)
+            ? cell : cell.rightPadded(to: widths[column] + 2)
         }.joined().trimmingSuffix()
       }
     }

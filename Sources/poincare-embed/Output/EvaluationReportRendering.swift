@@ -35,7 +35,7 @@ extension EvaluationReport {
     for evaluationProtocol in protocols {
       let label = evaluationProtocol.rawValue + ":"
       text +=
-        label.padded(toWidth: 8)
+        label.rightPadded(to: 8)
         + evaluationProtocol.summary + ".\n"
     }
     if let maxN {

@@ -1,12 +1,17 @@
 /// Column layout and trimming for the CLI's text, with the standard library only (Foundation's
 /// `padding(toLength:…)` and `trimmingCharacters(in:)` would link its ICU data into the binary).
+///
+/// Widths count Characters, as the column widths computed from `count` do, so a name with a
+/// combining accent or an emoji lines up with plain ones.
 extension String {
-  /// The text followed by spaces up to `width` characters; unchanged when already as wide.
-  ///
-  /// Widths count Characters, as the column widths computed from `count` do, so a name with a
-  /// combining accent or an emoji lines up with plain ones.
-  func padded(toWidth width: Int) -> String {
-    self + String(repeating: " ", count: max(0, width - count))
+  /// The string left-aligned in `width` columns: spaces after it; unchanged when as wide.
+  func rightPadded(to width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+
+  /// The string right-aligned in `width` columns: spaces before it; unchanged when as wide.
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: " ", count: width - count) + self
   }
 }
 
