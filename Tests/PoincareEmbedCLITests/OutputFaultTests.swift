@@ -40,6 +40,17 @@ import Testing
     #expect(strays.isEmpty)
   }
 
+  @Test func resultsThatCannotBeWrittenToStandardOutputAreAnIOError() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+    for arguments in ["--help", "export \"$1\" -o - --format tsv"] {
+      let result = try runBinary(
+        ["-c", "exec \"$0\" \(arguments) > /dev/full", binaryPath, vectors],
+        executable: "/bin/sh")
+      #expect(result.status == 74, "\(arguments)")
+      #expect(result.errors == "Error: <stdout>: write failed: No space left on device\n")
+    }
+  }
+
   @Test func devicesAreWrittenInPlace() throws {
     let null = try runBinary(["export", vectors, "-o", "/dev/null"])
     #expect(null.status == 0 && null.errors.isEmpty && null.output.isEmpty)

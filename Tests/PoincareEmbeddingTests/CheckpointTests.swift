@@ -14,8 +14,9 @@ import Testing
   }
 
   /// A checkpoint of two epochs on the toy hierarchy at dimension 3, and its bytes.
-  func checkpoint() throws -> (Checkpoint, [UInt8]) {
+  func checkpoint(seed: UInt64 = 0) throws -> (Checkpoint, [UInt8]) {
     var configuration = TrainingConfiguration()
+    configuration.seed = seed
     configuration.dimension = 3
     configuration.negativeCount = 3
     configuration.epochs = 2
@@ -41,8 +42,10 @@ import Testing
     #expect(read.vectors.vocabulary.counts == written.vectors.vocabulary.counts)
   }
 
-  @Test func aCheckpointFromBeforeTheOptionsBeyondGensimReadsWithTheirDefaults() throws {
-    let (written, bytes) = try checkpoint()
+  // The largest seed checks that the merge keeps integers beyond 2⁵³ exact.
+  @Test(arguments: [0, UInt64.max])
+  func aCheckpointFromBeforeTheOptionsBeyondGensimReadsWithTheirDefaults(seed: UInt64) throws {
+    let (written, bytes) = try checkpoint(seed: seed)
     // Rewrite the header as version 0.1.0 wrote it: only the configuration keys it had.
     let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16
     var header = try #require(
@@ -60,9 +63,33 @@ import Testing
     withUnsafeBytes(of: UInt32(json.count).littleEndian) { old += $0 }
     old += json + bytes[(16 + headerLength)...]
     let read = try Checkpoint.decode(ReaderProbe.resealed(old), path: "ck")
+    #expect(read.configuration.seed == seed)
     #expect(read.configuration == written.configuration)
     #expect(read.table == written.table)
     _ = try read.makeTrainer(relations: toyRelations(), path: "ck")
+  }
+
+  @Test func aJSONTreeEncodesBackTheValuesItDecoded() throws {
+    let json = """
+      {"a": [null, true, false, -9223372036854775808, 18446744073709551615, 1e-05, 0.1, 1.5e300],
+       "b": {"c": "x\\"y\\u00e9", "d": []}, "e": -0.0}
+      """
+    let tree = try JSONDecoder().decode(JSONTree.self, from: Data(json.utf8))
+    let expected = JSONTree.object([
+      "a": .array([
+        .null, .bool(true), .bool(false), .integer(.min), .unsigned(.max), .number(1e-05),
+        .number(0.1), .number(1.5e300),
+      ]),
+      "b": .object(["c": .string("x\"yé"), "d": .array([])]), "e": .number(-0.0),
+    ])
+    #expect(tree == expected)
+    let again = try JSONDecoder().decode(JSONTree.self, from: JSONEncoder().encode(tree))
+    #expect(again == tree)
+    guard case .object(let members) = again, case .number(let zero)? = members["e"] else {
+      Issue.record("\(again)")
+      return
+    }
+    #expect(zero.sign == .minus)
   }
 
   @Test func everyTruncationSaysWhereTheFileEnds() throws {

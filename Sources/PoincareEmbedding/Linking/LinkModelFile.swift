@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials  // JSON coding without the ICU data full Foundation links
+#else
+  import Foundation
+#endif
 
 /// The file of a `LinkModel`, written by `link fit`, read by `link predict` and `link eval`.
 ///

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials  // JSON coding without the ICU data full Foundation links
+#else
+  import Foundation
+#endif
 
 /// Everything needed to continue a training run exactly where it stopped: the vectors at full
 /// precision, the vocabulary and counts, the configuration and the position (epochs done and the
@@ -84,10 +88,11 @@ public struct Checkpoint: Sendable {
 
   /// Whether the file at `path` starts like a checkpoint.
   public static func isCheckpoint(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? handle.close() }
-    let start = (try? handle.read(upToCount: magic.count)) ?? Data()
-    return isCheckpoint(Array(start))
+    // `-` names a file here, as everywhere a checkpoint is expected: never read standard input.
+    guard path != "-", let start = try? InputFile.readPrefix(path, count: magic.count) else {
+      return false
+    }
+    return isCheckpoint(start)
   }
 
   /// Whether `bytes` start like a checkpoint.
@@ -258,13 +263,13 @@ public struct Checkpoint: Sendable {
   private static func decodeHeader(_ json: [UInt8]) -> Header? {
     let decoder = JSONDecoder()
     if let header = try? decoder.decode(Header.self, from: Data(json)) { return header }
-    guard var header = try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
-      let stored = header["configuration"] as? [String: Any],
+    guard var header = try? decoder.decode([String: JSONTree].self, from: Data(json)),
+      case .object(let stored)? = header["configuration"],
       let defaultsJSON = try? JSONEncoder().encode(TrainingConfiguration()),
-      let defaults = try? JSONSerialization.jsonObject(with: defaultsJSON) as? [String: Any]
+      case .object(let defaults)? = try? decoder.decode(JSONTree.self, from: defaultsJSON)
     else { return nil }
-    header["configuration"] = defaults.merging(stored) { _, stored in stored }
-    guard let merged = try? JSONSerialization.data(withJSONObject: header) else { return nil }
+    header["configuration"] = .object(defaults.merging(stored) { _, stored in stored })
+    guard let merged = try? JSONEncoder().encode(header) else { return nil }
     return try? decoder.decode(Header.self, from: merged)
   }
 

@@ -64,7 +64,7 @@ enum HelpRenderer {
   static func row(_ label: String, _ help: String) -> String {
     let indented = "  " + label
     if indented.count <= labelColumn - 2 {
-      let padded = indented.padding(toLength: labelColumn, withPad: " ", startingAt: 0)
+      let padded = indented.rightPadded(to: labelColumn)
       return padded + wrap(help, indent: labelColumn, firstLineIndent: labelColumn) + "\n"
     }
     let padding = String(repeating: " ", count: labelColumn)

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials  // URL; full Foundation would link its ICU data (scripts/package)
+#else
+  import Foundation
+#endif
 import PoincareEmbedding
 
 /// `poincare-embed link`: place new words into an embedding with a learned map from word vectors
@@ -336,7 +340,7 @@ enum LinkPredictCommand: Subcommand {
     var keys = Array(arguments.positionals.dropFirst(2))
     if let file = arguments.string(keysFile) {
       try LineReader.forEachLine(inFile: file) { line, _ in
-        let key = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        let key = String(decoding: line, as: UTF8.self).trimmingSpaces()
         if !key.isEmpty { keys.append(key) }
       }
     }
@@ -397,7 +401,7 @@ enum LinkPredictCommand: Subcommand {
         let width = names.map(\.count).max() ?? 0
         for (rank, neighbor) in nearest[index].enumerated() {
           let number = String(rank + 1).leftPadded(to: 2)
-          let name = names[rank].padding(toLength: width + 2, withPad: " ", startingAt: 0)
+          let name = names[rank].rightPadded(to: width + 2)
           text += "  \(number)  \(name)\(format: neighbor.distance, digits: 4)\n"
         }
       }
@@ -529,7 +533,7 @@ enum LinkEvalCommand: Subcommand {
     for row in rows {
       text += row.enumerated().map { column, cell in
         column == 0
-          ? cell.padding(toLength: widths[0], withPad: " ", startingAt: 0)
+          ? cell.rightPadded(to: widths[0])
           : cell.leftPadded(to: widths[column])
       }.joined(separator: "  ") + "\n"
     }
@@ -548,12 +552,5 @@ enum LinkEvalCommand: Subcommand {
     }
     text += "Time: \(format: report.seconds, digits: 2) s\n"
     return text
-  }
-}
-
-extension String {
-  /// The string right-aligned in `width` columns.
-  func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: " ", count: width - count) + self
   }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import PoincareEmbedding
 
 /// `poincare-embed query <vectors> <node>`: gensim's `PoincareKeyedVectors` questions about one
@@ -226,7 +225,7 @@ enum QueryCommand: Subcommand {
       let lines = lines.isEmpty ? ["(none)"] : lines
       for (position, line) in lines.enumerated() {
         let head = position == 0 ? label : ""
-        text += head.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + line + "\n"
+        text += head.rightPadded(to: labelWidth) + line + "\n"
       }
     }
     // Columns: the node, its name (with labels), then the value; all but the last padded.
@@ -241,7 +240,7 @@ enum QueryCommand: Subcommand {
       return cells.map { row in
         row.enumerated().map { column, cell in
           column == row.count - 1 || widths[column] == 0
-            ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
+            ? cell : cell.rightPadded(to: widths[column] + 2)
         }.joined().trimmingSuffix()
       }
     }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials  // URL; full Foundation would link its ICU data (scripts/package)
+#else
+  import Foundation
+#endif
 import PoincareEmbedding
 
 /// `poincare-embed train`: gensim's `PoincareModel(...).train(...)` then
@@ -359,7 +363,7 @@ enum TrainCommand: Subcommand {
   /// `r` → [-r, r]; `low,high` → [low, high].
   static func parseRange(_ text: String) throws(CommandLineError) -> ClosedRange<Double> {
     let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-    let numbers = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    let numbers = parts.compactMap { Double($0.trimmingSpaces()) }
     guard numbers.count == parts.count, numbers.allSatisfy(\.isFinite) else {
       throw .invalidValue(text, option: initRange.synopsis)
     }

@@ -35,7 +35,7 @@ extension EvaluationReport {
     for evaluationProtocol in protocols {
       let label = evaluationProtocol.rawValue + ":"
       text +=
-        label.padding(toLength: 8, withPad: " ", startingAt: 0)
+        label.rightPadded(to: 8)
         + evaluationProtocol.summary + ".\n"
     }
     if let maxN {
