@@ -139,7 +139,8 @@ import Testing
 
   @Test func aForgedPointOutsideTheBallOrNegativeCountIsLocated() throws {
     let (written, bytes) = try checkpoint()
-    let valuesStart = bytes.count - 8 - 8 * written.vectors.values.count
+    // The table ends before the hard-negative marker (4 bytes, 0: none) and the checksum.
+    let valuesStart = bytes.count - 8 - 4 - 8 * written.vectors.values.count
     var outside = bytes
     let one = Double(1).bitPattern
     for index in 0..<8 {
@@ -155,6 +156,44 @@ import Testing
     let countError = try decodeError(ReaderProbe.resealed(negative))
     #expect(countError.location == .byteOffset(countsStart + 8))
     #expect(countError.message == "node 2 has count -1")
+  }
+
+  @Test func aFormatOneCheckpointWithoutHardNegativesStillReads() throws {
+    let (written, bytes) = try checkpoint()
+    // Format 1 had no hard-negative marker before the checksum.
+    var old = Array(bytes[0..<(bytes.count - 12)]) + bytes[(bytes.count - 8)...]
+    old[8] = 1
+    let read = try Checkpoint.decode(ReaderProbe.resealed(old), path: "ck")
+    #expect(read.table == written.table)
+    #expect(read.hardNegatives == nil)
+  }
+
+  @Test func savedHardNegativesReadBackAndForgedOnesAreLocated() throws {
+    var configuration = TrainingConfiguration(preset: .best)
+    configuration.dimension = 3
+    configuration.negativeCount = 4
+    configuration.hardNegativeCount = 2
+    configuration.hardNegativePool = 3
+    configuration.epochs = 2
+    let relations = try toyRelations()
+    let trainer = try PoincareTrainer(relations: relations, configuration: configuration)
+    try trainer.train()
+    let path = folder.file("hard.ckpt")
+    try Checkpoint(trainer).write(to: path)
+    let bytes = try InputFile.readAll(path)
+    let read = try Checkpoint.decode(bytes, path: "ck")
+    let state = try #require(trainer.hardNegativeState)
+    #expect(read.hardNegatives == state)
+    #expect(state.epoch == 0 && !state.nodes.isEmpty)
+    // The last listed node index, just before the checksum, renamed beyond the vocabulary.
+    var forged = bytes
+    let last = bytes.count - 8 - 4
+    withUnsafeBytes(of: UInt32(relations.nodeCount).littleEndian) {
+      for index in 0..<4 { forged[last + index] = $0[index] }
+    }
+    let error = try decodeError(ReaderProbe.resealed(forged))
+    #expect(error.location == .byteOffset(last))
+    #expect(error.message == "a hard negative names node 15 of 14", "\(error)")
   }
 
   @Test func aForgedNameCannotResumeOnTheRelations() throws {

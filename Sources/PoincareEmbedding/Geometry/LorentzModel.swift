@@ -53,6 +53,14 @@ public enum LorentzModel {
     [(1 + spatial.reduce(0) { $0 + $1 * $1 }).squareRoot()] + spatial
   }
 
+  /// The hyperboloid point of ball coordinates p: ((1 + ‖p‖²), 2p) / (1 − ‖p‖²), the inverse of
+  /// `toBall`.
+  static func fromBall(_ point: ArraySlice<Double>) -> [Double] {
+    let squaredNorm = point.reduce(0) { $0 + $1 * $1 }
+    let scale = 1 / (1 - squaredNorm)
+    return [(1 + squaredNorm) * scale] + point.map { 2 * $0 * scale }
+  }
+
   /// The Poincaré-ball coordinates of a hyperboloid row: (x₁ … x_d)/(1 + x₀).
   static func toBall(
     _ row: UnsafePointer<Double>, dimension: Int, into output: UnsafeMutablePointer<Double>

@@ -31,6 +31,12 @@ public enum PoincareBall {
   /// Beyond 1e150, where `t(t + 2)` would overflow, it uses arcosh(1 + t) = log(2(1 + t)) to
   /// within one rounding.
   @inline(__always)
+  /// The hyperbolic distance from the origin of a point of Euclidean norm `norm` < 1:
+  /// 2·artanh(norm) = log((1 + norm)/(1 − norm)).
+  public static func radius(ofNorm norm: Double) -> Double {
+    log1p(norm) - log1p(-norm)
+  }
+
   public static func arcoshOnePlus(_ t: Double) -> Double {
     t < 1e150 ? log1p(t + (t * (t + 2)).squareRoot()) : log(t) + log(2.0)
   }

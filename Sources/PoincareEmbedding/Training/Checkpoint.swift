@@ -15,10 +15,12 @@
 /// per node: UInt32 length, name bytes     (vocabulary order)
 /// per node: Int64 count
 /// nodeCount × rowLength Float64           (the training table, row-major)
+/// UInt32 hard-negative epoch + 1 (0: none) (format 2 on)
+///   then, unless 0: nodeCount × UInt32 list lengths, then the lists' UInt32 node indices
 /// UInt64 FNV-1a checksum of all preceding bytes
 /// ```
 public struct Checkpoint: Sendable {
-  public static let formatVersion: UInt32 = 1
+  public static let formatVersion: UInt32 = 2
   static let magic = Array("POINCKPT".utf8)
 
   public var configuration: TrainingConfiguration
@@ -33,6 +35,8 @@ public struct Checkpoint: Sendable {
   public var vocabulary: Vocabulary
   /// The training table at full precision (`PoincareTrainer.table`).
   public var table: [Double]
+  /// The hard negatives in use (`PoincareTrainer.hardNegativeState`), if any.
+  public var hardNegatives: HardNegativeState?
 
   /// The state of `trainer` now.
   public init(_ trainer: PoincareTrainer) {
@@ -43,6 +47,7 @@ public struct Checkpoint: Sendable {
     relationCount = trainer.relations.count
     vocabulary = trainer.relations.vocabulary
     table = trainer.table
+    hardNegatives = trainer.hardNegativeState
   }
 
   /// The vectors in Poincaré-ball coordinates, with their keys and counts.
@@ -81,6 +86,11 @@ public struct Checkpoint: Sendable {
       }
       for count in vocabulary.counts { try emit(Int64(count)) }
       for value in table { try emit(value.bitPattern) }
+      try emit(UInt32(hardNegatives.map { $0.epoch + 1 } ?? 0))
+      if let hardNegatives {
+        for count in hardNegatives.counts { try emit(UInt32(count)) }
+        for node in hardNegatives.nodes { try emit(UInt32(node)) }
+      }
       var checksum = hasher.value.littleEndian
       try withUnsafeBytes(of: &checksum) { try output.write(bytes: $0) }
     }
@@ -131,7 +141,7 @@ public struct Checkpoint: Sendable {
         hint: "resume with the poincare-embed version that wrote it, or a newer one.")
     }
     let structure = Result<Checkpoint, CheckpointDamage> { () throws(CheckpointDamage) in
-      try decodeFields(&reader)
+      try decodeFields(&reader, version: version)
     }
     var hasher = FNV1a()
     let bodyCount = bytes.count - 8
@@ -152,8 +162,8 @@ public struct Checkpoint: Sendable {
   }
 
   /// Reads and checks every field after the format version; the checksum is the caller's.
-  private static func decodeFields(_ reader: inout ByteReader) throws(CheckpointDamage)
-    -> Checkpoint
+  private static func decodeFields(_ reader: inout ByteReader, version: UInt32)
+    throws(CheckpointDamage) -> Checkpoint
   {
     let headerStart = reader.offset
     guard let headerLength: UInt32 = reader.integer() else {
@@ -211,18 +221,24 @@ public struct Checkpoint: Sendable {
     }
     vocabulary.setCounts(counts)
     let valuesSize = header.nodeCount * rowLength * 8
-    let (expectedSize, overflow) = reader.offset.addingReportingOverflow(valuesSize + 8)
-    guard !overflow, reader.bytes.count >= expectedSize else {
+    let (tableEnd, overflow) = reader.offset.addingReportingOverflow(valuesSize)
+    guard !overflow, reader.bytes.count >= tableEnd + 8 else {
       throw .cutShort(at: reader.bytes.count, what: "the vectors")
-    }
-    guard reader.bytes.count == expectedSize else {
-      throw .inconsistent(at: expectedSize, "unexpected bytes after the checksum")
     }
     let tableStart = reader.offset
     var table: [Double] = []
     table.reserveCapacity(header.nodeCount * rowLength)
     for _ in 0..<(header.nodeCount * rowLength) {
       table.append(Double(bitPattern: reader.integer()!))
+    }
+    let hardNegatives = try decodeHardNegatives(
+      &reader, version: version, nodeCount: header.nodeCount, configuration: configuration,
+      position: position)
+    guard reader.bytes.count - 8 >= reader.offset else {
+      throw .cutShort(at: reader.bytes.count, what: "the checksum")
+    }
+    guard reader.bytes.count - 8 == reader.offset else {
+      throw .inconsistent(at: reader.offset + 8, "unexpected bytes after the checksum")
     }
     // Every row must be a point: finite, x₀ ≥ 1 on the hyperboloid, and inside the ball once
     // mapped there (the coordinates queries and files use).
@@ -241,12 +257,66 @@ public struct Checkpoint: Sendable {
     return Checkpoint(
       configuration: configuration, position: position, roundLength: header.roundLength,
       relationsFingerprint: fingerprint, relationCount: relationCount, vocabulary: vocabulary,
-      table: table)
+      table: table, hardNegatives: hardNegatives)
+  }
+
+  /// The hard-negative section (format 2 on): its epoch, list lengths and node indices, each
+  /// within what this configuration and vocabulary allow.
+  private static func decodeHardNegatives(
+    _ reader: inout ByteReader, version: UInt32, nodeCount: Int,
+    configuration: TrainingConfiguration, position: TrainingPosition
+  ) throws(CheckpointDamage) -> HardNegativeState? {
+    guard version >= 2 else { return nil }
+    let start = reader.offset
+    guard let marker: UInt32 = reader.integer() else {
+      throw .cutShort(at: reader.bytes.count, what: "the hard negatives")
+    }
+    guard marker > 0 else { return nil }
+    guard configuration.hardNegativeCount > 0, Int(marker) - 1 <= position.epochs else {
+      throw .inconsistent(at: start, "hard negatives that this run does not draw")
+    }
+    // The lists end 8 bytes (the checksum) before the file does.
+    func ensure(_ size: Int, _ reader: ByteReader) throws(CheckpointDamage) {
+      let (end, overflow) = reader.offset.addingReportingOverflow(size)
+      guard !overflow, end <= reader.bytes.count - 8 else {
+        throw .cutShort(at: reader.bytes.count, what: "the hard negatives")
+      }
+    }
+    try ensure(4 * nodeCount, reader)
+    var counts: [Int32] = []
+    counts.reserveCapacity(nodeCount)
+    var total = 0
+    for node in 0..<nodeCount {
+      let offset = reader.offset
+      guard let count: UInt32 = reader.integer() else {
+        throw .cutShort(at: reader.bytes.count, what: "the hard negatives")
+      }
+      guard count <= UInt32(configuration.hardNegativePool) else {
+        throw .inconsistent(at: offset, "node \(node + 1) lists \(count) hard negatives")
+      }
+      counts.append(Int32(count))
+      total += Int(count)
+    }
+    try ensure(4 * total, reader)
+    var nodes: [NodeID] = []
+    nodes.reserveCapacity(total)
+    for _ in 0..<total {
+      let offset = reader.offset
+      guard let node: UInt32 = reader.integer() else {
+        throw .cutShort(at: reader.bytes.count, what: "the hard negatives")
+      }
+      guard node < UInt32(nodeCount) else {
+        throw .inconsistent(at: offset, "a hard negative names node \(node + 1) of \(nodeCount)")
+      }
+      nodes.append(NodeID(node))
+    }
+    return HardNegativeState(epoch: Int(marker) - 1, counts: counts, nodes: nodes)
   }
 
   private init(
     configuration: TrainingConfiguration, position: TrainingPosition, roundLength: Int,
-    relationsFingerprint: UInt64, relationCount: Int, vocabulary: Vocabulary, table: [Double]
+    relationsFingerprint: UInt64, relationCount: Int, vocabulary: Vocabulary, table: [Double],
+    hardNegatives: HardNegativeState?
   ) {
     self.configuration = configuration
     self.position = position
@@ -255,6 +325,7 @@ public struct Checkpoint: Sendable {
     self.relationCount = relationCount
     self.vocabulary = vocabulary
     self.table = table
+    self.hardNegatives = hardNegatives
   }
 
   /// The JSON header, also of checkpoints written before a configuration option existed: a
@@ -300,6 +371,7 @@ public struct Checkpoint: Sendable {
     if let threadCount { configuration.threadCount = threadCount }
     let trainer = try PoincareTrainer(
       relations: relations, configuration: configuration, table: table, position: position)
+    if let hardNegatives { try trainer.restore(hardNegatives) }
     if position.round > 0 && trainer.roundLength != roundLength {
       throw ConfigurationError(
         "\(path) was saved inside an epoch with --threads \(self.configuration.threadCount); "

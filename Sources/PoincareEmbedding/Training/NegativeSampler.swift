@@ -18,6 +18,14 @@
 ///
 /// Draws come from an `AliasTable`: gensim's counts by default, or another distribution
 /// (`NegativeDistribution`) with the same exclusions.
+/// A `HardNegativeTable` seen through raw pointers.
+struct HardNegativeView: @unchecked Sendable {
+  let nodes: UnsafePointer<NodeID>
+  let counts: UnsafePointer<Int32>
+  let pushScales: UnsafePointer<Double>
+  let capacity: Int
+}
+
 struct NegativeSampler {
   /// The distribution drawn from; set per round with `use(_:)`.
   private var distribution: AliasView
@@ -26,6 +34,12 @@ struct NegativeSampler {
   var descendantOffsets: UnsafePointer<Int>? = nil
   var descendantTargets: UnsafePointer<NodeID>? = nil
   var localCount = 0
+  /// Per node, its nearest non-ancestors (`HardNegativeTable`), and how many negatives of each
+  /// relation come from the child's list (`hardCount`); 0 by default.
+  var hardNegatives: HardNegativeView? = nil
+  var hardCount = 0
+  /// How many hard negatives the last `sample` call drew (they come first in its output).
+  var lastHardDrawn = 0
   let offsets: UnsafePointer<Int>
   let targets: UnsafePointer<NodeID>
   let nodeCount: Int
@@ -111,7 +125,8 @@ struct NegativeSampler {
     var excludedWeight = distribution.excludedWeights[u]
     var excludedSquares = distribution.excludedSquares[u]
     let isLowDegree = (end - start) * 100 < nodeCount
-    if localCount == 0 && isLowDegree && end - start <= Self.listedExclusionLimit {
+    lastHardDrawn = 0
+    if localCount == 0 && hardCount == 0 && isLowDegree && end - start <= Self.listedExclusionLimit {
       // Candidates miss the cache on the marks; a few out-neighbours are tested in registers
       // instead. The same draws are accepted as with marks.
       if expectedRepeats(negativeCount, excludedWeight, excludedSquares) <= Self.repeatLimit {
@@ -143,19 +158,33 @@ struct NegativeSampler {
       excludedSquares += Double(weights[node]) * Double(weights[node])
     }
     var local = 0
-    if localCount > 0, let descendantOffsets, let descendantTargets {
-      let first = descendantOffsets[positive]
-      let size = descendantOffsets[positive + 1] - first
+    // Draws `want` distinct nodes from `list` (of `size`), skipping u and excluded nodes.
+    // localCount + hardCount ≤ negativeCount (`TrainingConfiguration.validate`): `output` holds
+    // that many.
+    func drawListed(from list: UnsafePointer<NodeID>, size: Int, want: Int) {
+      let goal = local + want
       var attempts = 0
-      // localCount ≤ negativeCount (`TrainingConfiguration.validate`): `output` holds that many.
-      while local < localCount && size > 0 && attempts < 4 * localCount {
+      while local < goal && size > 0 && attempts < 4 * want {
         attempts += 1
-        let node = Int(descendantTargets[first + random.bounded(size)])
+        let node = Int(list[random.bounded(size)])
         if node == u || marks[node] == exclusionMark { continue }
         output[local] = NodeID(node)
         exclude(node)
         local += 1
       }
+    }
+    lastHardDrawn = 0
+    if hardCount > 0, let hardNegatives {
+      defer { lastHardDrawn = local }
+      drawListed(
+        from: hardNegatives.nodes + u * hardNegatives.capacity,
+        size: Int(hardNegatives.counts[u]), want: hardCount)
+    }
+    if localCount > 0, let descendantOffsets, let descendantTargets {
+      let first = descendantOffsets[positive]
+      drawListed(
+        from: descendantTargets + first, size: descendantOffsets[positive + 1] - first,
+        want: localCount)
     }
     let count = negativeCount - local
     if count == 0 { return }

@@ -84,6 +84,32 @@ public final class PoincareTrainer {
   }()
   /// The current epoch's relations in shuffled order.
   private var epochPairs: [NodeID] = []
+  /// Each node's nearest non-ancestors, when hard negatives are drawn; `hardNegativesEpoch` is
+  /// the training epoch they were last found at (nil: not yet).
+  let hardNegatives: HardNegativeTable?
+  private var hardNegativesEpoch: Int? = nil
+
+  /// The hard negatives in use and the training epoch they were found at (nil before the first
+  /// search): part of the state a checkpoint saves, since they come from an earlier table.
+  public var hardNegativeState: HardNegativeState? {
+    guard let hardNegatives, let hardNegativesEpoch else { return nil }
+    let (counts, nodes) = hardNegatives.lists
+    return HardNegativeState(epoch: hardNegativesEpoch, counts: counts, nodes: nodes)
+  }
+
+  /// Continues with saved hard negatives (from `hardNegativeState`).
+  ///
+  /// - Throws: `ConfigurationError` when they do not fit this trainer's nodes and pool.
+  public func restore(_ state: HardNegativeState) throws {
+    guard let hardNegatives, state.counts.count == relations.nodeCount,
+      state.counts.allSatisfy({ $0 >= 0 && Int($0) <= hardNegatives.capacity }),
+      state.counts.reduce(0, { $0 + Int($1) }) == state.nodes.count,
+      state.nodes.allSatisfy({ $0 >= 0 && Int($0) < relations.nodeCount }),
+      state.epoch >= 0, state.epoch <= position.epochs
+    else { throw ConfigurationError("the saved hard negatives do not fit these relations") }
+    hardNegatives.restore(counts: state.counts, nodes: state.nodes)
+    hardNegativesEpoch = state.epoch
+  }
 
   /// Validates the configuration and data and draws the initial vectors (gensim's
   /// `_init_embeddings`: uniform in `initializationRange`, row-major).
@@ -96,7 +122,23 @@ public final class PoincareTrainer {
     var random = RandomSource(seed: configuration.seed, stream: RandomStream.initialization)
     let range = configuration.initializationRange
     let width = range.upperBound - range.lowerBound
-    var table = (0..<(relations.nodeCount * configuration.dimension)).map { _ in
+    var table: [Double]
+    if configuration.initialization == .hierarchy {
+      let layout = HierarchyLayout(
+        dimension: configuration.dimension,
+        maximumRadius: PoincareBall.radius(ofNorm: 1 - configuration.epsilon),
+        seed: configuration.seed)
+      table = layout.coordinates(of: RelationGraph(relations))
+      if configuration.model == .lorentz {
+        let d = configuration.dimension
+        table = (0..<relations.nodeCount).flatMap { LorentzModel.fromBall(table[($0 * d)..<(($0 + 1) * d)]) }
+      }
+      try self.init(
+        relations: relations, configuration: configuration, table: table,
+        position: TrainingPosition())
+      return
+    }
+    table = (0..<(relations.nodeCount * configuration.dimension)).map { _ in
       range.lowerBound + width * random.unitInterval()
     }
     if configuration.model == .lorentz {
@@ -105,6 +147,31 @@ public final class PoincareTrainer {
       table = (0..<relations.nodeCount).flatMap { node in
         LorentzModel.lift(table[(node * dimension)..<((node + 1) * dimension)])
       }
+    }
+    try self.init(
+      relations: relations, configuration: configuration, table: table,
+      position: TrainingPosition())
+  }
+
+  /// Starts from given ball coordinates instead of random ones (a warm start): every node of the
+  /// relations needs a row in `start`, found by name.
+  ///
+  /// - Throws: `UnknownNodeError` for the first node `start` lacks; what `init` throws.
+  public convenience init(
+    relations: Relations, configuration: TrainingConfiguration, start: KeyedVectors,
+    startPath: String
+  ) throws {
+    guard start.dimension == configuration.dimension else {
+      throw ConfigurationError(
+        "\(startPath) has dimension \(start.dimension), but --dimension is "
+          + "\(configuration.dimension)")
+    }
+    var table = [Double]()
+    table.reserveCapacity(relations.nodeCount * configuration.rowLength)
+    for node in 0..<relations.nodeCount {
+      let row = try start.index(of: relations.vocabulary.name(of: node), in: startPath)
+      let values = start.vector(row)
+      table += configuration.model == .lorentz ? LorentzModel.fromBall(values) : Array(values)
     }
     try self.init(
       relations: relations, configuration: configuration, table: table,
@@ -125,6 +192,10 @@ public final class PoincareTrainer {
     self.graph = RelationGraph(relations)
     self.storage = Self.padded(table, from: configuration.rowLength, to: configuration.rowStride)
     self.position = position
+    self.hardNegatives =
+      configuration.hardNegativeCount > 0
+      ? HardNegativeTable(
+        nodeCount: relations.nodeCount, capacity: configuration.hardNegativePool) : nil
     self.roundLength = Self.roundLength(configuration: configuration, nodeCount: relations.nodeCount)
     let counts = relations.vocabulary.counts
     self.trainingNegatives = AliasTable(
@@ -216,6 +287,7 @@ public final class PoincareTrainer {
       while !isComplete {
         let phase: TrainingPhase =
           position.burnInEpochs < configuration.burnInEpochs ? .burnIn : .training
+        if phase == .training { refreshHardNegativesIfDue() }
         let finished = try runEpoch(
           phase: phase, engine: &engine, observer: observer, reportInterval: reportInterval,
           stop: stop, clock: clock, started: started)
@@ -286,6 +358,20 @@ public final class PoincareTrainer {
     return true
   }
 
+  /// Finds every node's nearest non-ancestors again at the start of every `miningInterval`-th
+  /// training epoch (and when none have been found yet).
+  private func refreshHardNegativesIfDue() {
+    guard let hardNegatives, position.round == 0 || hardNegativesEpoch == nil else { return }
+    let epoch = position.epochs
+    guard hardNegativesEpoch == nil || epoch % configuration.miningInterval == 0,
+      hardNegativesEpoch != epoch
+    else { return }
+    hardNegatives.refresh(
+      vectors: vectors, graph: graph, margin: configuration.miningMargin,
+      threadCount: configuration.threadCount)
+    hardNegativesEpoch = epoch
+  }
+
   /// Puts the epoch's relations in a fresh random order, as gensim's
   /// `shuffle(list(range(len(all_relations))))`: always from the file order, so the order of
   /// an epoch depends only on the seed and the epoch.
@@ -313,6 +399,12 @@ public final class PoincareTrainer {
             try descendants.targets.withUnsafeBufferPointer { descendantTargets in
             var data = TrainingData(
               offsets: offsets, targets: targets, distribution: trainingNegatives)
+            if let hardNegatives {
+              data.hardNegatives = HardNegativeView(
+                nodes: hardNegatives.nodes, counts: hardNegatives.counts,
+                pushScales: hardNegatives.pushScales,
+                capacity: hardNegatives.capacity)
+            }
             if configuration.localNegativeCount > 0 {
               data.descendantOffsets = descendantOffsets.baseAddress
               data.descendantTargets = descendantTargets.baseAddress
@@ -334,39 +426,57 @@ public final class PoincareTrainer {
   /// check of a single training step against gensim's `PoincareBatch`.
   ///
   /// - Returns: the batch loss, or nil when an update was not finite (the table is unchanged).
+  ///   - hardNegatives: how many of each relation's negatives (the first ones) are hard
+  ///     negatives, moved with `pushScales` (one per node of the table).
   package static func applyBatch(
     to table: inout [Double], configuration: TrainingConfiguration,
-    relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double
+    relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double,
+    hardNegatives: Int = 0, pushScales: [Double]? = nil
   ) -> Double? {
     var padded = padded(table, from: configuration.rowLength, to: configuration.rowStride)
     defer { table = unpadded(padded, from: configuration.rowStride, to: configuration.rowLength) }
-    return withGivenNegativesWorker(
-      configuration: configuration, nodeCount: table.count / configuration.rowLength
-    ) { worker in
-      padded.withUnsafeMutableBufferPointer { buffer in
-        let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowStride)
-        let (loss, isFinite) = worker.trainBatch(
-          relations: batch, negatives: negatives, rows: rows, learningRate: learningRate)
-        return isFinite ? loss : nil
+    let nodeCount = table.count / configuration.rowLength
+    let scales = pushScales ?? [Double](repeating: 1, count: nodeCount)
+    let empty = [NodeID](repeating: 0, count: 1)
+    let counts = [Int32](repeating: 0, count: nodeCount)
+    return scales.withUnsafeBufferPointer { scales in
+      empty.withUnsafeBufferPointer { empty in
+        counts.withUnsafeBufferPointer { counts in
+          let view = HardNegativeView(
+            nodes: empty.baseAddress!, counts: counts.baseAddress!, pushScales: scales.baseAddress!,
+            capacity: 0)
+          return withGivenNegativesWorker(
+            configuration: configuration, nodeCount: nodeCount, hardNegatives: view
+          ) { worker in
+            padded.withUnsafeMutableBufferPointer { buffer in
+              let rows = SharedRows(base: buffer.baseAddress!, dimension: configuration.rowStride)
+              let (loss, isFinite) = worker.trainBatch(
+                relations: batch, negatives: negatives, hardCount: hardNegatives, rows: rows,
+                learningRate: learningRate)
+              return isFinite ? loss : nil
+            }
+          }
+        }
       }
     }
   }
 
   /// Runs `body` with a worker for batches whose negatives are given
-  /// (`trainBatch(relations:negatives:rows:learningRate:)`), over a table of `nodeCount` rows
-  /// padded to `configuration.rowStride`. Such a worker never samples, so its sampling data are
-  /// placeholders.
+  /// (`trainBatch(relations:negatives:hardCount:rows:learningRate:)`), over a table of
+  /// `nodeCount` rows padded to `configuration.rowStride`. Such a worker never samples, so its
+  /// sampling data are placeholders.
   static func withGivenNegativesWorker<R>(
-    configuration: TrainingConfiguration, nodeCount: Int,
+    configuration: TrainingConfiguration, nodeCount: Int, hardNegatives: HardNegativeView? = nil,
     _ body: (inout TrainingWorker) throws -> R
   ) rethrows -> R {
     let offsets = [Int](repeating: 0, count: nodeCount + 1)
     let uniform = AliasTable(.uniform, counts: [Int](repeating: 1, count: nodeCount))
     return try uniform.withView { distribution in
       try offsets.withUnsafeBufferPointer { offsets in
-        let data = TrainingData(
+        var data = TrainingData(
           offsets: offsets, targets: UnsafeBufferPointer(start: nil, count: 0),
           distribution: distribution)
+        data.hardNegatives = hardNegatives
         var worker = TrainingWorker(data: data, configuration: configuration)
         return try body(&worker)
       }
@@ -398,6 +508,21 @@ public final class PoincareTrainer {
   }
 }
 
+/// The hard negatives of a run (`PoincareTrainer.hardNegativeState`): each node's list, in node
+/// order, and the training epoch they were found at.
+public struct HardNegativeState: Sendable, Equatable {
+  public var epoch: Int
+  /// List lengths per node; `nodes` holds the lists one after another.
+  public var counts: [Int32]
+  public var nodes: [NodeID]
+
+  public init(epoch: Int, counts: [Int32], nodes: [NodeID]) {
+    self.epoch = epoch
+    self.counts = counts
+    self.nodes = nodes
+  }
+}
+
 /// Where a run stands: completed burn-in and training epochs, and the next round of the
 /// current epoch.
 public struct TrainingPosition: Sendable, Equatable, Codable {
@@ -420,6 +545,7 @@ enum RandomStream {
   static let initialization: UInt64 = 0
   static let shuffle: UInt64 = 1
   static let sampling: UInt64 = 2
+  static let layout: UInt64 = 3
 }
 
 extension Duration {

@@ -55,6 +55,19 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   /// subtree minus the child's parents and the child): the nodes that compete with the parent
   /// in the child's ranking. gensim: none.
   public var localNegativeCount = 0
+  /// Negatives per relation drawn among the child's nearest non-ancestors under the current
+  /// embedding (`HardNegativeTable`), refreshed every `miningInterval` training epochs. gensim:
+  /// none.
+  public var hardNegativeCount = 0
+  /// Nearest non-ancestors kept per node for hard negatives.
+  public var hardNegativePool = 32
+  /// Training epochs between refreshes of the hard negatives.
+  public var miningInterval = 5
+  /// How far beyond a node's farthest ancestor (in hyperbolic distance) hard negatives are
+  /// looked for.
+  public var miningMargin = 1.0
+  /// Where training starts. gensim: uniform in `initializationRange`.
+  public var initialization = Initialization.uniform
   /// The model trained in. gensim: the Poincaré ball. Either way the vectors written are
   /// Poincaré-ball coordinates.
   public var model = EmbeddingModel.poincare
@@ -68,6 +81,22 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
   var rowStride: Int { (rowLength + 3) & ~3 }
 
   public init() {}
+
+  /// A named recipe: `gensim` is `init()`; `best` our best general recipe (see `Preset`).
+  public init(preset: Preset) {
+    self.init()
+    guard preset == .best else { return }
+    initialization = .hierarchy
+    epsilon = 1e-10
+    regularizationCoefficient = 0
+    burnInEpochs = 0
+    negativeDistribution = .uniform
+    negativeCount = 20
+    hardNegativeCount = 10
+    learningRate = 0.01
+    epochs = 50
+    projection = .rescale
+  }
 
   /// Checks every value, naming the command-line flag of the first one out of range.
   public func validate() throws(ConfigurationError) {
@@ -101,6 +130,20 @@ public struct TrainingConfiguration: Sendable, Equatable, Codable {
       localNegativeCount >= 0 && localNegativeCount <= negativeCount,
       "--local-negatives must be between 0 and --negatives (\(negativeCount)); "
         + "got \(localNegativeCount)")
+    try require(
+      hardNegativeCount >= 0 && localNegativeCount + hardNegativeCount <= negativeCount,
+      "--hard-negatives must be between 0 and --negatives (\(negativeCount)) minus "
+        + "--local-negatives (\(localNegativeCount)); got \(hardNegativeCount)")
+    try require(
+      hardNegativePool >= 1 && hardNegativePool <= 4096,
+      "--hard-negative-pool must be between 1 and 4096 (got \(hardNegativePool))")
+    try require(miningInterval >= 1, "--mining-interval must be at least 1 (got \(miningInterval))")
+    try require(
+      miningMargin >= 0 && miningMargin <= 50,
+      "--mining-margin must be between 0 and 50 (got \(miningMargin))")
+    try require(
+      hardNegativeCount == 0 || model == .poincare,
+      "--hard-negatives applies to --model poincare only")
     try require(threadCount <= 256, "--threads must be at most 256 (got \(threadCount))")
     for (distribution, flag) in [
       (negativeDistribution, "--negative-sampling"),
@@ -164,6 +207,26 @@ public enum EmbeddingModel: String, Sendable, Equatable, Codable, CaseIterable {
   /// The hyperboloid: Riemannian SGD with exact geodesic steps (no regularization term);
   /// exported as Poincaré-ball coordinates (`LorentzModel`).
   case lorentz
+}
+
+/// A named set of hyper-parameters (`TrainingConfiguration(preset:)`); explicit options change
+/// any of them.
+public enum Preset: String, Sendable, CaseIterable {
+  /// gensim's `PoincareModel` defaults: exactly gensim's algorithm.
+  case gensim
+  /// Our best general recipe for large hierarchies: a start laid out from the hierarchy
+  /// (`Initialization.hierarchy`) with room for deep hierarchies (ε = 1e-10), then training
+  /// with uniform and hard negatives at a low rate, which repairs mostly the nodes with
+  /// several parents (see the README's results).
+  case best
+}
+
+/// The points training starts from.
+public enum Initialization: String, Sendable, Equatable, Codable, CaseIterable {
+  /// gensim's: uniform in `initializationRange` in every coordinate.
+  case uniform
+  /// Nested caps laid out from the hierarchy (`HierarchyLayout`).
+  case hierarchy
 }
 
 /// How a row reaching norm 1 − ε is pulled back inside the ball.

@@ -34,6 +34,8 @@ struct TrainingData: @unchecked Sendable {
   /// Descendants per node, for local negatives.
   var descendantOffsets: UnsafePointer<Int>? = nil
   var descendantTargets: UnsafePointer<NodeID>? = nil
+  /// Nearest non-ancestors per node, for hard negatives.
+  var hardNegatives: HardNegativeView? = nil
 }
 
 /// The outcome of training some batches: the summed softmax loss and the number of batches.
@@ -73,6 +75,10 @@ struct TrainingWorker: ~Copyable {
   var touched: UInt64 = 0
   /// Per slot of the batch: the row's squared norm after an update was added.
   let norms: UnsafeMutablePointer<Double>
+  /// Per relation of the batch: how many of its negatives (the first ones) are hard negatives.
+  let hardDrawn: UnsafeMutablePointer<Int32>
+  /// The nearest non-ancestors per node and their push scales, when hard negatives are drawn.
+  let hardNegatives: HardNegativeView?
   private let marks: UnsafeMutableBufferPointer<UInt32>
 
   init(data: TrainingData, configuration: TrainingConfiguration) {
@@ -91,6 +97,9 @@ struct TrainingWorker: ~Copyable {
     updates = .allocate(capacity: batchSize * (1 + slots) * rowLength)
     slotValues = .allocate(capacity: 5 * slots)
     norms = .allocate(capacity: batchSize * slots)
+    hardNegatives = data.hardNegatives
+    hardDrawn = .allocate(capacity: batchSize)
+    hardDrawn.initialize(repeating: 0, count: batchSize)
     marks = .allocate(capacity: data.offsets.count - 1)
     sampler = NegativeSampler(
       distribution: data.distribution, offsets: data.offsets, targets: data.targets,
@@ -98,6 +107,8 @@ struct TrainingWorker: ~Copyable {
     sampler.descendantOffsets = data.descendantOffsets
     sampler.descendantTargets = data.descendantTargets
     sampler.localCount = configuration.localNegativeCount
+    sampler.hardNegatives = data.hardNegatives
+    sampler.hardCount = data.hardNegatives == nil ? 0 : configuration.hardNegativeCount
   }
 
   deinit {
@@ -106,6 +117,7 @@ struct TrainingWorker: ~Copyable {
     updates.deallocate()
     slotValues.deallocate()
     norms.deallocate()
+    hardDrawn.deallocate()
     marks.deallocate()
     sampler.deallocate()
   }
@@ -160,6 +172,7 @@ struct TrainingWorker: ~Copyable {
       sampler.sample(
         for: Int(childNodes[position]), positive: Int(slotNodes[position * slots]),
         into: slotNodes + position * slots + 1, random: &random)
+      hardDrawn[position] = Int32(sampler.lastHardDrawn)
     }
     return updateBatch(count: count, rows: rows, learningRate: learningRate)
   }
@@ -228,12 +241,15 @@ struct TrainingWorker: ~Copyable {
   ///   - negatives: `negativeCount` rows per relation.
   /// - Returns: the batch loss and whether the update was applied (all values finite).
   package mutating func trainBatch(
-    relations: [(NodeID, NodeID)], negatives: [[NodeID]], rows: SharedRows, learningRate: Double
+    relations: [(NodeID, NodeID)], negatives: [[NodeID]], hardCount: Int = 0, rows: SharedRows,
+    learningRate: Double
   ) -> (loss: Double, isFinite: Bool) {
     precondition(relations.count <= batchSize && negatives.count == relations.count)
+    precondition(hardCount == 0 || (hardNegatives != nil && hardCount <= negativeCount))
     let slots = 1 + negativeCount
     for (position, relation) in relations.enumerated() {
       precondition(negatives[position].count == negativeCount)
+      hardDrawn[position] = Int32(hardCount)
       childNodes[position] = relation.0
       slotNodes[position * slots] = relation.1
       for (index, node) in negatives[position].enumerated() {
@@ -286,11 +302,19 @@ struct TrainingWorker: ~Copyable {
       values[5 * slot + 4] = inverseBeta
       partition += weight
     }
-    let loss = log(partition / values[3])
+    // Hard negatives (the relation's first `hard` negatives) move only themselves: away from u,
+    // with their probability in the softmax over every slot times their push scale. u, the
+    // positive and the other negatives follow the softmax over the slots without them; this is
+    // also the loss reported. Without hard negatives both softmaxes are gensim's.
+    let hard = Int(hardDrawn[position])
+    var softPartition = partition
+    for slot in 1..<(1 + hard) { softPartition -= values[5 * slot + 3] }
+    let loss = log(softPartition / values[3])
 
     let output = updates + position * (1 + slots) * dimension
     let uScale = -learningRate * alpha * alpha / 4
     let inversePartition = 1 / partition
+    let inverseSoftPartition = 1 / softPartition
     var uCoefficient = 0.0
     var check = 0.0
     output.update(repeating: 0, count: dimension)
@@ -298,10 +322,17 @@ struct TrainingWorker: ~Copyable {
       let beta = values[5 * slot]
       let dd = values[5 * slot + 1]
       let c = values[5 * slot + 2]
-      let weight = (slot == 0 ? 1 : 0) - values[5 * slot + 3] * inversePartition
+      let isHard = slot >= 1 && slot <= hard
+      let weight =
+        (slot == 0 ? 1 : 0)
+        - values[5 * slot + 3] * (isHard ? inversePartition : inverseSoftPartition)
       let wc = weight * c
-      uCoefficient += wc * (dd * inverseAlpha + 1)
-      let vScale = -learningRate * beta * beta / 4
+      var vScale = -learningRate * beta * beta / 4
+      if isHard {
+        vScale *= hardNegatives!.pushScales[Int(nodes[slot])]
+      } else {
+        uCoefficient += wc * (dd * inverseAlpha + 1)
+      }
       let vCoefficient =
         vScale * (wc * (dd * values[5 * slot + 4] + 1) + (slot == 0 ? 2 * regularization : 0))
       let uInV = -vScale * wc
@@ -309,8 +340,8 @@ struct TrainingWorker: ~Copyable {
       // Δvⱼ = vCoefficient·vⱼ + uInV·u, and Δu gathers −uScale·wⱼcⱼ·vⱼ.
       VectorKernels.combine(
         vCoefficient, rows.row(nodes[slot]), uInV, u,
-        into: output + (1 + slot) * dimension, accumulating: -uScale * wc, into: output,
-        count: dimension)
+        into: output + (1 + slot) * dimension, accumulating: isHard ? 0 : -uScale * wc,
+        into: output, count: dimension)
     }
     let uFactor = uScale * uCoefficient
     check += abs(uFactor)
