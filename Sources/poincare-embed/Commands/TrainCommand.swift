@@ -8,6 +8,11 @@ import PoincareEmbedding
 /// `poincare-embed train`: gensim's `PoincareModel(...).train(...)` then
 /// `kv.save_word2vec_format(...)`.
 enum TrainCommand: Subcommand {
+  static let preset = OptionSpec(
+    name: "preset", valueName: "name",
+    help: "gensim (gensim's PoincareModel, exactly) or best: our best general recipe for large "
+      + "hierarchies (see below). Options given explicitly change the preset's values.",
+    defaultValue: "gensim")
   static let output = OptionSpec(
     name: "output", shortName: "o", valueName: "file",
     help: "Where to write the vectors: gensim's word2vec text format, or binary when the name "
@@ -98,6 +103,36 @@ enum TrainCommand: Subcommand {
     name: "learning-rate-schedule", valueName: "schedule",
     help: "Beyond gensim: constant (gensim), or linear: decreasing each epoch after burn-in "
       + "down to rate/epochs.", defaultValue: "constant")
+  static let hardNegatives = OptionSpec(
+    name: "hard-negatives", valueName: "n",
+    help: "Beyond gensim: n of the negatives of each relation are drawn among the child's "
+      + "nearest non-ancestors under the current embedding, found again every "
+      + "--mining-interval epochs.", defaultValue: "0")
+  static let hardNegativePool = OptionSpec(
+    name: "hard-negative-pool", valueName: "k",
+    help: "Beyond gensim: nearest non-ancestors kept per node for --hard-negatives.",
+    defaultValue: "32")
+  static let miningInterval = OptionSpec(
+    name: "mining-interval", valueName: "epochs",
+    help: "Beyond gensim: epochs between searches for the nearest non-ancestors.",
+    defaultValue: "5")
+  static let miningMargin = OptionSpec(
+    name: "mining-margin", valueName: "distance",
+    help: "Beyond gensim: hard negatives are looked for up to this hyperbolic distance beyond "
+      + "the child's farthest ancestor.", defaultValue: "1.0")
+  static let evalEvery = OptionSpec(
+    name: "eval-every", valueName: "epochs",
+    help: "Print the reconstruction MAP and mean rank (paper protocol) to stderr every n "
+      + "training epochs.")
+  static let initialization = OptionSpec(
+    name: "init", valueName: "start",
+    help: "Beyond gensim: uniform (gensim: uniform in --init-range) or hierarchy: nested caps "
+      + "laid out from the closure, each node's ancestors already nearest.",
+    defaultValue: "uniform")
+  static let initVectors = OptionSpec(
+    name: "init-vectors", valueName: "file",
+    help: "Start from these vectors (word2vec text or binary, or a checkpoint; every node "
+      + "needs one) instead of random points: continue or fine-tune an embedding.")
   static let checkpoint = OptionSpec(
     name: "checkpoint", valueName: "file",
     help: "Save the full training state here (atomically) every --checkpoint-every epochs, at "
@@ -120,15 +155,24 @@ enum TrainCommand: Subcommand {
       the vectors in gensim's save_word2vec_format layout.
       Progress goes to stderr: epoch, relations/s, loss and ETA. The loss is the one gensim \
       logs: the mean over batches of each batch's summed loss, without the regularization term.
+
+      --preset best (our best general recipe, measured in the README) starts from nested caps \
+      laid out from the hierarchy (--init hierarchy: each node's ancestors already nearest, \
+      with room for deep hierarchies: --epsilon 1e-10), then trains 50 epochs at rate 0.01 \
+      with 10 uniform and 10 hard negatives (--negative-sampling uniform --negatives 20 \
+      --hard-negatives 10), without burn-in or regularization, with --projection rescale. \
+      Points may then lie closer to the boundary than float32 resolves: load the vectors in \
+      gensim with datatype=numpy.float64.
       """,
     arguments: [
       ArgumentSpec(name: "relations", help: "Relations file: child<TAB>parent, one pair a line.")
     ],
     options: [
-      output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
+      preset, output, dimension, learningRate, negatives, epochs, batchSize, burnIn, burnInLearningRate,
       regularization, epsilon, initRange, seed, threads, rng, delimiter, checkpoint,
       checkpointEvery, resume, quiet, evaluate, model, negativeSampling, burnInNegativeSampling,
-      learningRateSchedule, projection, localNegatives,
+      learningRateSchedule, projection, localNegatives, hardNegatives, hardNegativePool,
+      miningInterval, miningMargin, evalEvery, initialization, initVectors,
     ])
 
   static func run(_ arguments: ParsedArguments, console: Console) throws {
@@ -213,6 +257,13 @@ enum TrainCommand: Subcommand {
           "resuming \(resumePath) after \(saved.position.burnInEpochs) burn-in and "
             + "\(saved.position.epochs) training epochs")
       }
+    } else if let startPath = arguments.string(initVectors) {
+      if arguments.isSet(initialization) {
+        throw ConfigurationError("--init-vectors replaces --init; give one of them")
+      }
+      trainer = try PoincareTrainer(
+        relations: relations, configuration: configuration, start: VectorsInput.read(startPath),
+        startPath: startPath)
     } else {
       trainer = try PoincareTrainer(relations: relations, configuration: configuration)
     }
@@ -220,9 +271,22 @@ enum TrainCommand: Subcommand {
     let progress = isQuiet ? nil : ProgressLine(console: console, configuration: configuration)
     var observer: (@Sendable (TrainingReport) -> Void)? = nil
     if let progress { observer = { progress.show($0) } }
+    let evaluationInterval: Int? = try arguments.isSet(evalEvery) ? arguments.value(evalEvery) : nil
     let completed = try withInterruptionHandling {
       try trainer.train(observer: observer, stop: interruption) { trainer in
         let done = trainer.position.burnInEpochs + trainer.position.epochs
+        if let evaluationInterval, trainer.position.epochs > 0,
+          trainer.position.burnInEpochs == trainer.configuration.burnInEpochs,
+          trainer.position.epochs % evaluationInterval == 0
+        {
+          let report = try ReconstructionEvaluation.evaluate(
+            vectors: trainer.vectors, relations: relations, relationsPath: input)
+          progress?.finish()
+          console.printError(
+            "epoch \(trainer.position.epochs): MAP \(format: report.paper.meanAveragePrecision ?? 0, digits: 4)"
+              + " mean rank \(format: report.paper.meanRank ?? 0, digits: 2) (paper protocol; "
+              + "\(format: report.seconds) s)")
+        }
         if let checkpointPath, done % checkpointInterval == 0 || trainer.isComplete {
           try Checkpoint(trainer).write(to: checkpointPath)
         }
@@ -277,9 +341,10 @@ enum TrainCommand: Subcommand {
   /// The options a checkpoint fixes: everything that shapes the run except its length and
   /// thread count.
   static let fixedWhenResuming = [
-    dimension, learningRate, negatives, batchSize, burnIn, burnInLearningRate, regularization,
-    epsilon, initRange, seed, negativeSampling, burnInNegativeSampling, learningRateSchedule,
-    projection, model,
+    preset, dimension, learningRate, negatives, batchSize, burnIn, burnInLearningRate,
+    regularization, epsilon, initRange, seed, negativeSampling, burnInNegativeSampling,
+    learningRateSchedule, projection, model, localNegatives, hardNegatives, hardNegativePool,
+    miningInterval, miningMargin, initialization, initVectors,
   ]
 
   /// Saves the checkpoint (when configured) of a run stopped by a signal, and describes it.
@@ -310,7 +375,8 @@ enum TrainCommand: Subcommand {
 
   /// The training configuration from the command line, validated.
   static func configuration(from arguments: ParsedArguments) throws -> TrainingConfiguration {
-    var configuration = TrainingConfiguration()
+    var configuration = TrainingConfiguration(
+      preset: try choice(preset, in: arguments, default: Preset.gensim))
     configuration.dimension = try arguments.value(dimension, default: configuration.dimension)
     configuration.learningRate = try arguments.value(learningRate, default: configuration.learningRate)
     configuration.negativeCount = try arguments.value(negatives, default: configuration.negativeCount)
@@ -343,8 +409,18 @@ enum TrainCommand: Subcommand {
     configuration.projection = try choice(
       projection, in: arguments, default: configuration.projection)
     configuration.model = try choice(model, in: arguments, default: configuration.model)
+    configuration.initialization = try choice(
+      initialization, in: arguments, default: configuration.initialization)
     configuration.localNegativeCount = try arguments.value(
       localNegatives, default: configuration.localNegativeCount)
+    configuration.hardNegativeCount = try arguments.value(
+      hardNegatives, default: configuration.hardNegativeCount)
+    configuration.hardNegativePool = try arguments.value(
+      hardNegativePool, default: configuration.hardNegativePool)
+    configuration.miningInterval = try arguments.value(
+      miningInterval, default: configuration.miningInterval)
+    configuration.miningMargin = try arguments.value(
+      miningMargin, default: configuration.miningMargin)
     try configuration.validate()
     return configuration
   }
