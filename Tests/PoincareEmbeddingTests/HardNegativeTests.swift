@@ -11,10 +11,7 @@ import TestSupport
     var values: [Double] = []
     for _ in 0..<relations.nodeCount {
       let radius = 0.2 + 0.75 * random.unitInterval()
-      var point = (0..<dimension).map { _ in random.unitInterval() - 0.5 }
-      let norm = point.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      point = point.map { $0 / norm * radius }
-      values += point
+      values += randomBallPoint(dimension: dimension, radius: radius, using: &random)
     }
     return KeyedVectors(vocabulary: relations.vocabulary, dimension: dimension, values: values)
   }
@@ -68,14 +65,8 @@ import TestSupport
   @Test(arguments: [0.3, 0.97])
   func hardNegativesMoveOnlyThemselvesWithTheWholeSoftmax(scale: Double) {
     // Rows: u, v₀, two hard negatives, two uniform negatives.
-    var random = RandomSource(seed: 21)
     let dimension = 4
-    let rows: [[Double]] = (0..<6).map { _ in
-      let direction = (0..<dimension).map { _ in random.unitInterval() - 0.5 }
-      let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      let radius = scale * (0.2 + 0.8 * random.unitInterval())
-      return direction.map { $0 / length * radius }
-    }
+    let rows = randomStepRows(count: 6, dimension: dimension, scale: scale, seed: 21)
     var configuration = TrainingConfiguration()
     configuration.dimension = dimension
     configuration.negativeCount = 4

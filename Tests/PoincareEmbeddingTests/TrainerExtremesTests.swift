@@ -15,9 +15,7 @@ import Testing
     for node in 0..<nodes {
       switch kind {
       case "edge":  // a random direction at norm 1 − 1e-15
-        let direction = (0..<dimension).map { _ in random.unitInterval() - 0.5 }
-        let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        table += direction.map { $0 / length * (1 - 1e-15) }
+        table += randomBallPoint(dimension: dimension, radius: 1 - 1e-15, using: &random)
       case "identical":
         table += [Double](repeating: 0.3 / Double(dimension).squareRoot(), count: dimension)
       default:  // identical and at the edge: all on one point of norm 1 − 1e-15

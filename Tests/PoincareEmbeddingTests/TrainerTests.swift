@@ -176,14 +176,8 @@ private func smallConfiguration(
   @Test(arguments: [0.0, 1.0], [0.3, 0.97])
   func oneStepFollowsTheAnalyticGradient(regularization: Double, scale: Double) {
     // Rows: u, v₀ (positive), three negatives, at random points of norm up to `scale`.
-    var random = RandomSource(seed: 11)
     let dimension = 4
-    var rows: [[Double]] = (0..<5).map { _ in
-      let direction = (0..<dimension).map { _ in random.unitInterval() - 0.5 }
-      let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      let radius = scale * (0.2 + 0.8 * random.unitInterval())
-      return direction.map { $0 / length * radius }
-    }
+    var rows = randomStepRows(count: 5, dimension: dimension, scale: scale, seed: 11)
     var configuration = TrainingConfiguration()
     configuration.dimension = dimension
     configuration.negativeCount = 3

@@ -158,10 +158,11 @@ enum TrainCommand: Subcommand {
 
       --preset best (our best general recipe, measured in the README) starts from nested caps \
       laid out from the hierarchy (--init hierarchy: each node's ancestors already nearest, \
-      with room for deep hierarchies: --epsilon 1e-10), then trains 50 epochs at rate 0.01 \
-      with 10 uniform and 10 hard negatives (--negative-sampling uniform --negatives 20 \
-      --hard-negatives 10), without burn-in or regularization, with --projection rescale. \
-      Points may then lie closer to the boundary than float32 resolves: load the vectors in \
+      with room for deep hierarchies: --epsilon 1e-10, 1e-14 at dimension 2), then, above \
+      dimension 2, trains 50 epochs at rate 0.01 with 10 uniform and 10 hard negatives \
+      (--negative-sampling uniform --negatives 20 --hard-negatives 10), without burn-in or \
+      regularization, with --projection rescale. Points may then lie closer to the boundary \
+      than float32 resolves: load the vectors in \
       gensim with datatype=numpy.float64.
       """,
     arguments: [
@@ -376,8 +377,8 @@ enum TrainCommand: Subcommand {
   /// The training configuration from the command line, validated.
   static func configuration(from arguments: ParsedArguments) throws -> TrainingConfiguration {
     var configuration = TrainingConfiguration(
-      preset: try choice(preset, in: arguments, default: Preset.gensim))
-    configuration.dimension = try arguments.value(dimension, default: configuration.dimension)
+      preset: try choice(preset, in: arguments, default: Preset.gensim),
+      dimension: try arguments.value(dimension, default: TrainingConfiguration().dimension))
     configuration.learningRate = try arguments.value(learningRate, default: configuration.learningRate)
     configuration.negativeCount = try arguments.value(negatives, default: configuration.negativeCount)
     configuration.epochs = try arguments.value(epochs, default: configuration.epochs)

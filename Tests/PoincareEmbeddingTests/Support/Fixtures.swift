@@ -25,3 +25,21 @@ func randomClosure(nodes: Int, seed: UInt64) -> Relations {
   }
   return Relations(pairs)
 }
+
+/// A point in a random direction (coordinates uniform in ±0.5, normalised) at Euclidean norm
+/// `radius`.
+func randomBallPoint(dimension: Int, radius: Double, using random: inout RandomSource) -> [Double] {
+  let direction = (0..<dimension).map { _ in random.unitInterval() - 0.5 }
+  let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  return direction.map { $0 / length * radius }
+}
+
+/// `count` random points of norm uniform in [0.2, 1]·`scale`: the rows of one training step.
+func randomStepRows(count: Int, dimension: Int, scale: Double, seed: UInt64) -> [[Double]] {
+  var random = RandomSource(seed: seed)
+  return (0..<count).map { _ in
+    let direction = randomBallPoint(dimension: dimension, radius: 1, using: &random)
+    let radius = scale * (0.2 + 0.8 * random.unitInterval())
+    return direction.map { $0 * radius }
+  }
+}
