@@ -9,7 +9,9 @@ For every dataset and dimension it trains each implementation for the same numbe
 - peak memory (maximum resident set size, GNU `/usr/bin/time -v`), of the whole process;
 - reconstruction MAP and mean rank after those epochs, paper protocol and gensim's, computed on
   every node by `poincare-embed eval` (the same evaluator for all, so the numbers compare);
-- ratios to gensim.
+- ratios to gensim and to our one thread;
+- how many cores were busy on average during the benchmark (its own work included): on a
+  shared machine, two threads cannot show their speed when other work holds a core.
 Prints a Markdown table and writes it, with the date and machine, to --output.
 
 Run through `bench/train` (which builds the release binary and the Python venv).
@@ -68,6 +70,12 @@ def evaluate(vectors, relations):
             protocols["gensim"]["map"], protocols["gensim"]["mean_rank"])
 
 
+def busy_ticks():
+    """Clock ticks every core spent busy so far (/proc/stat), to tell how loaded the machine was."""
+    values = [int(value) for value in open("/proc/stat").readline().split()[1:]]
+    return sum(values[:8]) - values[3] - values[4]
+
+
 def ours(relations, dimension, epochs, threads, runs, work):
     best_rate, peak = 0.0, 0.0
     vectors = os.path.join(work, f"ours-{dimension}-{threads}.txt")
@@ -105,40 +113,46 @@ def main():
         ("nouns", arguments.nouns, arguments.noun_epochs),
     ]
     load_before = open("/proc/loadavg").read().split()[:3]
+    busy_before, started = busy_ticks(), time.monotonic()
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for name, relations, epochs in datasets:
             for dimension in [int(value) for value in arguments.dimensions.split(",")]:
                 print(f"{name}, dimension {dimension}, {epochs} epochs ...", file=sys.stderr)
                 reference = gensim(arguments.python, relations, dimension, epochs, work)
+                one = ours(relations, dimension, epochs, 1, arguments.runs, work)
+                two = ours(relations, dimension, epochs, 2, arguments.runs, work)
                 for label, result in [
                     ("gensim 4.4.0", reference),
-                    ("poincare-embed, 1 thread", ours(relations, dimension, epochs, 1,
-                                                      arguments.runs, work)),
-                    ("poincare-embed, 2 threads", ours(relations, dimension, epochs, 2,
-                                                       arguments.runs, work)),
+                    ("poincare-embed, 1 thread", one),
+                    ("poincare-embed, 2 threads", two),
                 ]:
                     rate, megabytes, (paper_map, paper_rank, gensim_map, gensim_rank) = result
                     rows.append((name, dimension, epochs, label, rate, rate / reference[0],
-                                 megabytes, paper_map, paper_rank, gensim_map, gensim_rank))
+                                 rate / one[0], megabytes, paper_map, paper_rank, gensim_map,
+                                 gensim_rank))
     load_after = open("/proc/loadavg").read().split()[:3]
+    busy_cores = (busy_ticks() - busy_before) / os.sysconf("SC_CLK_TCK") / (
+        time.monotonic() - started)
 
     lines = [
         f"Measured {datetime.date.today().isoformat()} by `bench/train` on {os.cpu_count()} "
-        f"cores (load average {' '.join(load_before)} before, {' '.join(load_after)} after). "
+        f"cores (load average {' '.join(load_before)} before, {' '.join(load_after)} after; "
+        f"{busy_cores:.2f} cores busy on average, this benchmark included). "
         "Epochs without burn-in, gensim's other defaults; relations/s is the best epoch of "
         f"{arguments.runs} runs for ours, one run of `train()` for gensim; MAP and mean rank "
         "on every node by `poincare-embed eval` after those epochs.",
         "",
-        "| data | dim | epochs | implementation | relations/s | vs gensim | peak MB "
-        "| MAP paper | rank paper | MAP gensim | rank gensim |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| data | dim | epochs | implementation | relations/s | vs gensim | vs 1 thread "
+        "| peak MB | MAP paper | rank paper | MAP gensim | rank gensim |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        name, dimension, epochs, label, rate, ratio, megabytes, pm, pr, gm, gr = row
+        name, dimension, epochs, label, rate, ratio, threads_ratio, megabytes, pm, pr, gm, gr = row
         lines.append(
             f"| {name} | {dimension} | {epochs} | {label} | {rate:,.0f} | {ratio:.1f}x "
-            f"| {megabytes:.0f} | {pm:.3f} | {pr:.2f} | {gm:.3f} | {gr:.2f} |")
+            f"| {'' if label.startswith('gensim') else f'{threads_ratio:.2f}x'} | {megabytes:.0f} | {pm:.3f} | {pr:.2f} | {gm:.3f} "
+            f"| {gr:.2f} |")
     table = "\n".join(lines) + "\n"
     print(table)
     with open(arguments.output, "w") as output:
