@@ -143,7 +143,8 @@ enum TrainCommand: Subcommand {
   static let resume = OptionSpec(
     name: "resume", valueName: "file",
     help: "Continue from a checkpoint of the same relations; its hyper-parameters apply "
-      + "(only --epochs and --threads may change). One thread resumes bit for bit.")
+      + "(only --epochs and --threads may change). With the same --threads it resumes bit "
+      + "for bit.")
 
   static let spec = CommandSpec(
     name: "train",
