@@ -5,9 +5,9 @@
 //    round boundary resumes to the same bits. Every random stream is derived from
 //    (seed, epoch, round, worker), so no generator state needs saving.
 // 3. Speed on several cores without sharing written memory: each worker owns a range of rows
-//    and trains the relations of its children; it changes other rows in a replica of its own,
-//    merged by their owners at the end of each round (`TrainingEngine`; cross-core writes to one
-//    shared table cost ~4x per update on this hardware).
+//    and trains the relations of its children in a view of the table of its own; its updates
+//    of other rows are merged by their owners at the end of each round (`TrainingEngine`;
+//    cross-core writes to one shared table cost ~4x per update on this hardware).
 
 import Dispatch
 import Synchronization

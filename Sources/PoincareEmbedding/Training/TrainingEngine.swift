@@ -486,4 +486,3 @@ func lineAlignedAllocate<T>(_: T.Type, capacity: Int) -> UnsafeMutablePointer<T>
 struct UnsafeSendableBuffer<T>: @unchecked Sendable {
   let buffer: UnsafeBufferPointer<T>
 }
-
