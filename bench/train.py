@@ -7,9 +7,13 @@ For every dataset and dimension it trains each implementation for the same numbe
   per-epoch rate our progress lines print (best of --runs runs); gensim: len(relations) * epochs
   over the seconds `train()` took (one run: it is slow);
 - peak memory (maximum resident set size, GNU `/usr/bin/time -v`), of the whole process;
+- the CPU seconds of each of its threads (from /proc; the run with the best rate for ours), to
+  tell threads that ran at once from threads that took turns on one core;
 - reconstruction MAP and mean rank after those epochs, paper protocol and gensim's, computed on
   every node by `poincare-embed eval` (the same evaluator for all, so the numbers compare);
-- ratios to gensim.
+- ratios to gensim and to our one thread;
+- how many cores were busy on average during the benchmark (its own work included): on a
+  shared machine, two threads cannot show their speed when other work holds a core.
 Prints a Markdown table and writes it, with the date and machine, to --output.
 
 Run through `bench/train` (which builds the release binary and the Python venv).
@@ -47,15 +51,45 @@ def peak_megabytes(report):
     return int(match.group(1)) / 1024 if match else float("nan")
 
 
+def thread_seconds(pid, seen):
+    """Adds the CPU seconds of every thread of `pid`'s children (from /proc) to `seen`."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = open(f"/proc/{pid}/task/{pid}/children").read().split()
+    except OSError:
+        return
+    for child in children:
+        try:
+            threads = os.listdir(f"/proc/{child}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                fields = open(f"/proc/{child}/task/{thread}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seen[thread] = (int(fields[11]) + int(fields[12])) / tick
+
+
 def timed(command):
-    """Runs `command` under `/usr/bin/time -v`; returns (stdout, stderr, peak MB)."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
-        result = subprocess.run(
-            ["/usr/bin/time", "-v", "-o", report.name] + command,
-            capture_output=True, text=True)
-        if result.returncode != 0:
-            sys.exit(f"failed ({result.returncode}): {' '.join(command)}\n{result.stderr}")
-        return result.stdout, result.stderr, peak_megabytes(report.read())
+    """Runs `command` under `/usr/bin/time -v`; returns (stdout, stderr, peak MB, CPU seconds of
+    each thread that used more than 0.05 s, largest first, sampled from /proc every 50 ms)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report, \
+            tempfile.TemporaryFile("w+") as output, tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-v", "-o", report.name] + command, stdout=output, stderr=errors,
+            text=True)
+        seen = {}
+        while process.poll() is None:
+            thread_seconds(process.pid, seen)
+            time.sleep(0.05)
+        output.seek(0)
+        errors.seek(0)
+        stdout, stderr = output.read(), errors.read()
+        if process.returncode != 0:
+            sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
+        cpu = sorted((seconds for seconds in seen.values() if seconds > 0.05), reverse=True)
+        return stdout, stderr, peak_megabytes(report.read()), cpu
 
 
 def evaluate(vectors, relations):
@@ -68,25 +102,32 @@ def evaluate(vectors, relations):
             protocols["gensim"]["map"], protocols["gensim"]["mean_rank"])
 
 
+def busy_ticks():
+    """Clock ticks every core spent busy so far (/proc/stat), to tell how loaded the machine was."""
+    values = [int(value) for value in open("/proc/stat").readline().split()[1:]]
+    return sum(values[:8]) - values[3] - values[4]
+
+
 def ours(relations, dimension, epochs, threads, runs, work):
-    best_rate, peak = 0.0, 0.0
+    best_rate, peak, best_cpu = 0.0, 0.0, []
     vectors = os.path.join(work, f"ours-{dimension}-{threads}.txt")
     for _ in range(runs):
-        _, errors, megabytes = timed([
+        _, errors, megabytes, cpu = timed([
             BINARY, "train", relations, "-o", vectors, "--dimension", str(dimension),
             "--epochs", str(epochs), "--burn-in", "0", "--threads", str(threads)])
         rates = [float(value) * {"k": 1e3, "M": 1e6, "": 1}[unit] for value, unit in
                  re.findall(r"^epoch \d+/\d+ .*?([\d.]+)([kM]?) rel/s", errors, re.M)]
-        best_rate = max(best_rate, max(rates))
+        if max(rates) > best_rate:
+            best_rate, best_cpu = max(rates), cpu
         peak = max(peak, megabytes)
-    return best_rate, peak, evaluate(vectors, relations)
+    return best_rate, peak, evaluate(vectors, relations), best_cpu
 
 
 def gensim(python, relations, dimension, epochs, work):
     vectors = os.path.join(work, f"gensim-{dimension}.txt")
-    output, _, megabytes = timed(
+    output, _, megabytes, cpu = timed(
         [python, "-c", GENSIM_TRAIN, relations, str(dimension), str(epochs), vectors])
-    return float(output.strip().splitlines()[-1]), megabytes, evaluate(vectors, relations)
+    return float(output.strip().splitlines()[-1]), megabytes, evaluate(vectors, relations), cpu
 
 
 def main():
@@ -105,40 +146,48 @@ def main():
         ("nouns", arguments.nouns, arguments.noun_epochs),
     ]
     load_before = open("/proc/loadavg").read().split()[:3]
+    busy_before, started = busy_ticks(), time.monotonic()
     rows = []
     with tempfile.TemporaryDirectory() as work:
         for name, relations, epochs in datasets:
             for dimension in [int(value) for value in arguments.dimensions.split(",")]:
                 print(f"{name}, dimension {dimension}, {epochs} epochs ...", file=sys.stderr)
                 reference = gensim(arguments.python, relations, dimension, epochs, work)
+                one = ours(relations, dimension, epochs, 1, arguments.runs, work)
+                two = ours(relations, dimension, epochs, 2, arguments.runs, work)
                 for label, result in [
                     ("gensim 4.4.0", reference),
-                    ("poincare-embed, 1 thread", ours(relations, dimension, epochs, 1,
-                                                      arguments.runs, work)),
-                    ("poincare-embed, 2 threads", ours(relations, dimension, epochs, 2,
-                                                       arguments.runs, work)),
+                    ("poincare-embed, 1 thread", one),
+                    ("poincare-embed, 2 threads", two),
                 ]:
-                    rate, megabytes, (paper_map, paper_rank, gensim_map, gensim_rank) = result
+                    rate, megabytes, (paper_map, paper_rank, gensim_map, gensim_rank), cpu = result
                     rows.append((name, dimension, epochs, label, rate, rate / reference[0],
-                                 megabytes, paper_map, paper_rank, gensim_map, gensim_rank))
+                                 rate / one[0], cpu, megabytes, paper_map, paper_rank,
+                                 gensim_map, gensim_rank))
     load_after = open("/proc/loadavg").read().split()[:3]
+    busy_cores = (busy_ticks() - busy_before) / os.sysconf("SC_CLK_TCK") / (
+        time.monotonic() - started)
 
     lines = [
         f"Measured {datetime.date.today().isoformat()} by `bench/train` on {os.cpu_count()} "
-        f"cores (load average {' '.join(load_before)} before, {' '.join(load_after)} after). "
+        f"cores (load average {' '.join(load_before)} before, {' '.join(load_after)} after; "
+        f"{busy_cores:.2f} cores busy on average, this benchmark included). "
         "Epochs without burn-in, gensim's other defaults; relations/s is the best epoch of "
         f"{arguments.runs} runs for ours, one run of `train()` for gensim; MAP and mean rank "
         "on every node by `poincare-embed eval` after those epochs.",
         "",
-        "| data | dim | epochs | implementation | relations/s | vs gensim | peak MB "
-        "| MAP paper | rank paper | MAP gensim | rank gensim |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| data | dim | epochs | implementation | relations/s | vs gensim | vs 1 thread "
+        "| CPU s per thread | peak MB | MAP paper | rank paper | MAP gensim | rank gensim |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
-        name, dimension, epochs, label, rate, ratio, megabytes, pm, pr, gm, gr = row
+        (name, dimension, epochs, label, rate, ratio, threads_ratio, cpu, megabytes, pm, pr, gm,
+         gr) = row
         lines.append(
             f"| {name} | {dimension} | {epochs} | {label} | {rate:,.0f} | {ratio:.1f}x "
-            f"| {megabytes:.0f} | {pm:.3f} | {pr:.2f} | {gm:.3f} | {gr:.2f} |")
+            f"| {'' if label.startswith('gensim') else f'{threads_ratio:.2f}x'} "
+            f"| {' + '.join(f'{seconds:.2f}' for seconds in cpu)} | {megabytes:.0f} | {pm:.3f} | {pr:.2f} | {gm:.3f} "
+            f"| {gr:.2f} |")
     table = "\n".join(lines) + "\n"
     print(table)
     with open(arguments.output, "w") as output:

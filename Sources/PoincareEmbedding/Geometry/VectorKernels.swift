@@ -139,4 +139,55 @@ enum VectorKernels {
     }
     return squaredNorm
   }
+
+  /// `x = base + keep·(x − base)`.
+  @inline(__always)
+  static func blend(
+    _ x: UnsafeMutablePointer<Double>, toward base: UnsafePointer<Double>, keeping keep: Double,
+    count: Int
+  ) {
+    let k4 = SIMD4(repeating: keep)
+    var index = 0
+    while index &+ 4 <= count {
+      let b = load(base + index)
+      store(b + k4 * (load(x + index) - b), x + index)
+      index &+= 4
+    }
+    while index < count {
+      x[index] = base[index] + keep * (x[index] - base[index])
+      index &+= 1
+    }
+  }
+
+  /// `x += a·(y − z)`.
+  @inline(__always)
+  static func addDifference(
+    _ y: UnsafePointer<Double>, _ z: UnsafePointer<Double>, scaledBy a: Double,
+    to x: UnsafeMutablePointer<Double>, count: Int
+  ) {
+    let a4 = SIMD4(repeating: a)
+    var index = 0
+    while index &+ 4 <= count {
+      store(load(x + index) + a4 * (load(y + index) - load(z + index)), x + index)
+      index &+= 4
+    }
+    while index < count {
+      x[index] += a * (y[index] - z[index])
+      index &+= 1
+    }
+  }
+
+  /// `y = x`, for short rows (a library `memmove` call costs more than the copy).
+  @inline(__always)
+  static func copy(_ x: UnsafePointer<Double>, to y: UnsafeMutablePointer<Double>, count: Int) {
+    var index = 0
+    while index &+ 4 <= count {
+      store(load(x + index), y + index)
+      index &+= 4
+    }
+    while index < count {
+      y[index] = x[index]
+      index &+= 1
+    }
+  }
 }

@@ -62,6 +62,7 @@ extension TrainingWorker {
   func applyLorentzUpdates(count: Int, rows: SharedRows) {
     let slots = 1 + negativeCount
     let stride = (1 + slots) * rowLength
+    if let log = rows.log { return applyLoggedLorentzUpdates(count: count, rows: rows, log: log) }
     for position in 0..<count {
       LorentzModel.step(
         rows.row(childNodes[position]), along: updates + position * stride,

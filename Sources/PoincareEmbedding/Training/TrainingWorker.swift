@@ -14,14 +14,41 @@
 
 /// A row-major table of coordinates seen through a raw pointer, shared by workers.
 ///
-/// Workers of one round never write the same table (each trains its own replica), so no row is
-/// written by two threads at once.
+/// With one thread `base` is the table. With several (`TrainingEngine`) it is the worker's view
+/// of the table: it owns the rows `ownedStart ..< ownedStart + ownedCount` and writes them in
+/// place, as it writes its copies of the hot rows (`hotBits`); it only reads the other rows and
+/// sends its updates of them to `log`. So no row is written by two threads at once.
 struct SharedRows: @unchecked Sendable {
   let base: UnsafeMutablePointer<Double>
   let dimension: Int
+  var ownedStart = 0
+  var ownedCount = UInt.max
+  /// One bit per node: a hot row; and per node its hot slot (for the counts in `log`).
+  var hotBits: UnsafePointer<UInt64>? = nil
+  var hotSlots: UnsafePointer<Int32>? = nil
+  /// Where changes are recorded and updates sent; nil with one thread.
+  var log: UnsafeMutablePointer<RoundLog>? = nil
+
+  init(base: UnsafeMutablePointer<Double>, dimension: Int) {
+    self.base = base
+    self.dimension = dimension
+  }
 
   @inline(__always)
   func row(_ node: NodeID) -> UnsafeMutablePointer<Double> { base + Int(node) &* dimension }
+
+  @inline(__always)
+  func owns(_ node: NodeID) -> Bool { UInt(bitPattern: Int(node) &- ownedStart) < ownedCount }
+
+  /// Whether `node`'s row is hot (only with several threads).
+  @inline(__always)
+  func isHot(_ node: NodeID) -> Bool {
+    hotBits.unsafelyUnwrapped[Int(node) &>> 6] & (1 &<< UInt64(Int(node) & 63)) != 0
+  }
+
+  /// The hot slot of a hot `node`.
+  @inline(__always)
+  func hotSlot(_ node: NodeID) -> Int { Int(hotSlots.unsafelyUnwrapped[Int(node)]) }
 }
 
 /// Read-only training data seen through raw pointers, valid while the trainer holds them.
@@ -360,15 +387,14 @@ struct TrainingWorker: ~Copyable {
     let stride = (1 + slots) * dimension
     // Slightly below (1 − ε)², so rounding never skips a row the projection would change.
     let threshold = (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
+    if let log = rows.log {
+      return applyLoggedUpdates(count: count, rows: rows, log: log, threshold: threshold)
+    }
     for position in 0..<count {
       norms[position] = VectorKernels.add(
         updates + position * stride, to: rows.row(childNodes[position]), count: dimension)
     }
-    for position in 0..<count where norms[position] >= threshold {
-      PoincareBall.project(
-        rows.row(childNodes[position]), dimension: dimension, epsilon: epsilon,
-        keepsDirection: keepsDirection)
-    }
+    clip(childNodes, count: count, rows: rows, threshold: threshold)
     for position in 0..<count {
       for slot in 0..<slots {
         let delta = updates + position * stride + (1 + slot) * dimension
@@ -376,9 +402,18 @@ struct TrainingWorker: ~Copyable {
           delta, to: rows.row(slotNodes[position * slots + slot]), count: dimension)
       }
     }
-    for entry in 0..<(count * slots) where norms[entry] >= threshold {
+    clip(slotNodes, count: count * slots, rows: rows, threshold: threshold)
+  }
+
+  /// Projects `nodes[i]`'s row into the ball where `norms[i]`, its squared norm after its last
+  /// addition, reached `threshold`.
+  @inline(__always)
+  func clip(
+    _ nodes: UnsafeMutablePointer<NodeID>, count: Int, rows: SharedRows, threshold: Double
+  ) {
+    for entry in 0..<count where norms[entry] >= threshold {
       PoincareBall.project(
-        rows.row(slotNodes[entry]), dimension: dimension, epsilon: epsilon,
+        rows.row(nodes[entry]), dimension: rowLength, epsilon: epsilon,
         keepsDirection: keepsDirection)
     }
   }
