@@ -99,7 +99,7 @@ def main():
         paper, gensim = protocols["paper"], protocols["gensim"]
         row = (f"| {data} | {dimension} | {task} | {paper['map']:.3f} "
                f"| {paper['mean_rank']:.2f} | {gensim['map']:.3f} "
-               f"| {gensim['mean_rank']:.2f} | {seconds:.0f} s | `{shown_command}` |")
+               f"| {gensim['mean_rank']:.2f} | {seconds:.1f} s | `{shown_command}` |")
         print(row, file=sys.stderr)
         lines.append(row)
 
