@@ -151,6 +151,35 @@ import TestSupport
     #expect(report["pair_count"] as? Int == 4)
   }
 
+  /// The MRR is also given apart for held-out pairs whose node is a training node (here the
+  /// four synonyms, which the nearest key copies exactly) and for the others (one pair).
+  @Test func evalSplitsTheMRRByWhetherTheNodeWasFittedOn() throws {
+    let folder = Self.fixture()
+    folder.write("mixed.tsv", Self.heldOut + "pet\tplant.n.01\n")
+    #expect(Self.fit(folder).status == 0)
+    let evaluated = runInProcess([
+      "link", "eval", folder.file("m.link"), folder.file("glove.txt"), folder.file("mixed.tsv"),
+      "--json",
+    ])
+    #expect(evaluated.status == 0, "\(evaluated.errors)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as? [String: Any])
+    #expect(report["pairs_with_training_nodes"] as? Int == 4)
+    let methods = try #require(report["methods"] as? [[String: Any]])
+    for method in methods {
+      let all = try #require(method["mrr"] as? Double)
+      let fitted = try #require(method["mrr_training_nodes"] as? Double)
+      let other = try #require(method["mrr_other_nodes"] as? Double)
+      // The overall MRR is the pair-weighted mean of the two parts.
+      #expect(isClose(all, (4 * fitted + other) / 5, relative: 1e-12), "\(method)")
+    }
+    #expect(methods[1]["mrr_training_nodes"] as? Double == 1)
+    let text = runInProcess([
+      "link", "eval", folder.file("m.link"), folder.file("glove.txt"), folder.file("mixed.tsv"),
+    ])
+    #expect(text.output.contains("MRR on the 4 pairs whose node is also a training pair's node"))
+  }
+
   @Test func predictionsOfZeroHugeAndBoundaryKeysAreFinite() throws {
     let folder = Self.fixture()
     #expect(Self.fit(folder).status == 0)

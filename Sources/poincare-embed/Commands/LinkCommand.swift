@@ -432,7 +432,9 @@ enum LinkEvalCommand: Subcommand {
       its number of ancestors. The same pairs are scored for two baselines fitted on the \
       model's own training pairs: the nearest training key by cosine in input space (placed at \
       that key's node), and linear least squares into the tangent space at the origin \
-      followed by the exponential map.
+      followed by the exponential map. The MRR is also given apart for the pairs whose node is \
+      a training pair's node too (a synonym was fitted on: the nearest key can copy it) and for \
+      the others.
       """,
     arguments: [
       ArgumentSpec(name: "model", help: "A model written by link fit."),
@@ -481,6 +483,7 @@ enum LinkEvalCommand: Subcommand {
       ("model", .string(modelPath)), ("pairs", .string(pairsPath)),
       ("pair_count", .integer(report.pairCount)),
       ("pairs_with_training_keys", .integer(report.pairsWithTrainingKeys)),
+      ("pairs_with_training_nodes", .integer(report.pairsWithTrainingNodes)),
       ("ancestor_pair_count", .integer(report.ancestorPairCount)),
       ("skipped_for_keys", .integer(report.skippedForKeys)),
       ("skipped_for_nodes", .integer(report.skippedForNodes)),
@@ -494,6 +497,8 @@ enum LinkEvalCommand: Subcommand {
               ("hits_at_10", .number(scores.hitsAt10)), ("mean_rank", .number(scores.meanRank)),
               ("mean_distance", .number(scores.meanDistance)),
               ("ancestor_precision", scores.ancestorPrecision.map { .number($0) } ?? .null),
+              ("mrr_training_nodes", scores.trainingNodeMRR.map { .number($0) } ?? .null),
+              ("mrr_other_nodes", scores.otherNodeMRR.map { .number($0) } ?? .null),
             ])
           })
       ),
@@ -544,6 +549,15 @@ enum LinkEvalCommand: Subcommand {
             ? " (×\(format: ours.meanReciprocalRank / other.meanReciprocalRank, digits: 2))" : ""
           let difference = ours.meanReciprocalRank - other.meanReciprocalRank
           return "\(other.label): \(difference >= 0 ? "+" : "")\(format: difference, digits: 4)\(ratio)"
+        }.joined(separator: "; ") + "\n"
+    }
+    if report.pairsWithTrainingNodes > 0 && report.pairsWithTrainingNodes < report.pairCount {
+      let other = report.pairCount - report.pairsWithTrainingNodes
+      text += "MRR on the \(report.pairsWithTrainingNodes.grouped) pairs whose node is also a "
+        + "training pair's node (the nearest key can copy it) / on the other \(other.grouped): "
+        + report.scores.map { scores in
+          "\(scores.label) \(format: scores.trainingNodeMRR ?? 0, digits: 4) / "
+            + "\(format: scores.otherNodeMRR ?? 0, digits: 4)"
         }.joined(separator: "; ") + "\n"
     }
     if hasAncestors {
