@@ -212,6 +212,33 @@ import TestSupport
     #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
   }
 
+  /// Negatives from the prediction and the choice of epoch by validation MRR: the model is
+  /// the same for any thread count, and the fit reports the MRR it kept.
+  @Test func predictionNegativesAndSelectionByMRRDoNotDependOnThreads() throws {
+    let folder = Self.fixture()
+    var outputs: [String] = []
+    for threads in ["1", "3"] {
+      let fitted = runInProcess([
+        "link", "fit", folder.file("glove.txt"), folder.file("nodes.txt"), folder.file("pairs.tsv"),
+        "-o", folder.file("s\(threads).link"), "--compose", "mean", "--width", "16",
+        "--epochs", "12", "--negatives", "5", "--prediction-negatives", "3",
+        "--validation", "0.25", "--select", "mrr", "--batch-size", "40",
+        "--learning-rate", "0.01", "--threads", threads,
+      ])
+      #expect(fitted.status == 0, "\(fitted.errors)")
+      #expect(fitted.errors.contains("(validation MRR "), "\(fitted.errors)")
+      let predicted = runInProcess([
+        "link", "predict", folder.file("s\(threads).link"), folder.file("glove.txt"), "--json",
+      ])
+      #expect(predicted.status == 0)
+      outputs.append(predicted.output.replacingOccurrences(of: "s\(threads).link", with: ""))
+    }
+    #expect(outputs[0] == outputs[1])
+    let tooMany = Self.fit(folder, ["--negatives", "4", "--prediction-negatives", "5"])
+    #expect(tooMany.status == 64)
+    #expect(tooMany.errors.contains("--prediction-negatives must be in [0, --negatives"))
+  }
+
   @Test func aMissingKeyIsALocatedErrorOrSkippedAndCounted() {
     let folder = Self.fixture()
     folder.write("pairs.tsv", Self.pairs + "wolf\tdog.n.01\n")
