@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 import TestSupport
 import Testing
 
@@ -79,6 +84,24 @@ import Testing
       #expect(Array(drawn.prefix(5)) == Array(nearest.prefix(5)), "seed \(seed)")
       #expect(drawn.allSatisfy { $0 >= 0 && $0 < 40 && $0 != 7 && $0 != 9 }, "seed \(seed)")
     }
+  }
+}
+
+/// Model files keep their fit options as JSON: options added since a file was written take
+/// their defaults, which is what the version that wrote it did.
+@Suite struct LinkFitOptionsTests {
+  @Test func optionsWrittenBeforePredictionNegativesAndSelectionTakeTheDefaults() throws {
+    let old = #"{"negatives": 30, "nearNegatives": 2, "epochs": 7}"#
+    let options = try JSONDecoder().decode(LinkFitOptions.self, from: Data(old.utf8))
+    #expect(options.negatives == 30 && options.nearNegatives == 2 && options.epochs == 7)
+    #expect(options.predictionNegatives == 0)
+    #expect(options.selection == .loss)
+    var changed = LinkFitOptions()
+    changed.predictionNegatives = 3
+    changed.selection = .mrr
+    let again = try JSONDecoder().decode(
+      LinkFitOptions.self, from: JSONEncoder().encode(changed))
+    #expect(again == changed)
   }
 }
 
