@@ -289,13 +289,16 @@ import TestSupport
 
   @Test(arguments: ["1e6", "1e300"])
   func aHugeLearningRateStopsWithAClearErrorAndWritesNothing(rate: String) {
-    let folder = Self.fixture()
-    let result = Self.fit(folder, ["--learning-rate", rate, "--epochs", "50"])
-    #expect(result.status == 1, "\(result.errors)")
-    #expect(result.errors.contains("training diverged in epoch"), "\(result.errors)")
-    #expect(result.errors.contains("no model was written"))
-    #expect(!FileManager.default.fileExists(atPath: folder.file("m.link")))
-    #expect(folder.fileNames.allSatisfy { !$0.hasPrefix("m.link") })
+    // Also with negatives from the prediction, whose divergence check measures a reference set.
+    for extra in [[], ["--prediction-negatives", "2"]] {
+      let folder = Self.fixture()
+      let result = Self.fit(folder, ["--learning-rate", rate, "--epochs", "50"] + extra)
+      #expect(result.status == 1, "\(extra) \(result.errors)")
+      #expect(result.errors.contains("training diverged in epoch"), "\(extra) \(result.errors)")
+      #expect(result.errors.contains("no model was written"))
+      #expect(!FileManager.default.fileExists(atPath: folder.file("m.link")))
+      #expect(folder.fileNames.allSatisfy { !$0.hasPrefix("m.link") })
+    }
   }
 
   @Test func damagedModelsAndOtherEmbeddingsAreRefused() throws {

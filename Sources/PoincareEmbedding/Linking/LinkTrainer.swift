@@ -150,10 +150,15 @@ public enum LinkTrainer {
       }
       epochsRun = epoch
       trainingLoss = order.isEmpty ? 0 : lossSum / Double(order.count)
-      if trainingLoss > 2 * initialLoss + 1 {
+      // Negatives from the prediction make the training loss larger than the reference's (whose
+      // negatives are uniform) by design: then the reference set itself is measured again.
+      let watchedLoss =
+        context.search != nil && options.predictionNegatives > 0
+        ? context.meanLoss(model.parameters, on: referenceSet) : trainingLoss
+      if watchedLoss > 2 * initialLoss + 1 {
         throw LinkFitError.diverged(
           epoch: epoch,
-          reason: "the mean loss rose from \(Float(initialLoss)) to \(Float(trainingLoss))",
+          reason: "the mean loss rose from \(Float(initialLoss)) to \(Float(watchedLoss))",
           learningRate: options.learningRate)
       }
       var validationLoss: Double?
