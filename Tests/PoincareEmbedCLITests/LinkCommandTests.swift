@@ -151,6 +151,35 @@ import TestSupport
     #expect(report["pair_count"] as? Int == 4)
   }
 
+  /// The MRR is also given apart for held-out pairs whose node is a training node (here the
+  /// four synonyms, which the nearest key copies exactly) and for the others (one pair).
+  @Test func evalSplitsTheMRRByWhetherTheNodeWasFittedOn() throws {
+    let folder = Self.fixture()
+    folder.write("mixed.tsv", Self.heldOut + "pet\tplant.n.01\n")
+    #expect(Self.fit(folder).status == 0)
+    let evaluated = runInProcess([
+      "link", "eval", folder.file("m.link"), folder.file("glove.txt"), folder.file("mixed.tsv"),
+      "--json",
+    ])
+    #expect(evaluated.status == 0, "\(evaluated.errors)")
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(evaluated.output.utf8)) as? [String: Any])
+    #expect(report["pairs_with_training_nodes"] as? Int == 4)
+    let methods = try #require(report["methods"] as? [[String: Any]])
+    for method in methods {
+      let all = try #require(method["mrr"] as? Double)
+      let fitted = try #require(method["mrr_training_nodes"] as? Double)
+      let other = try #require(method["mrr_other_nodes"] as? Double)
+      // The overall MRR is the pair-weighted mean of the two parts.
+      #expect(isClose(all, (4 * fitted + other) / 5, relative: 1e-12), "\(method)")
+    }
+    #expect(methods[1]["mrr_training_nodes"] as? Double == 1)
+    let text = runInProcess([
+      "link", "eval", folder.file("m.link"), folder.file("glove.txt"), folder.file("mixed.tsv"),
+    ])
+    #expect(text.output.contains("MRR on the 4 pairs whose node is also a training pair's node"))
+  }
+
   @Test func predictionsOfZeroHugeAndBoundaryKeysAreFinite() throws {
     let folder = Self.fixture()
     #expect(Self.fit(folder).status == 0)
@@ -181,6 +210,33 @@ import TestSupport
       outputs.append(predicted.output.replacingOccurrences(of: "t\(threads).link", with: ""))
     }
     #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+  }
+
+  /// Negatives from the prediction and the choice of epoch by validation MRR: the model is
+  /// the same for any thread count, and the fit reports the MRR it kept.
+  @Test func predictionNegativesAndSelectionByMRRDoNotDependOnThreads() throws {
+    let folder = Self.fixture()
+    var outputs: [String] = []
+    for threads in ["1", "3"] {
+      let fitted = runInProcess([
+        "link", "fit", folder.file("glove.txt"), folder.file("nodes.txt"), folder.file("pairs.tsv"),
+        "-o", folder.file("s\(threads).link"), "--compose", "mean", "--width", "16",
+        "--epochs", "12", "--negatives", "5", "--prediction-negatives", "3",
+        "--validation", "0.25", "--select", "mrr", "--batch-size", "40",
+        "--learning-rate", "0.01", "--threads", threads,
+      ])
+      #expect(fitted.status == 0, "\(fitted.errors)")
+      #expect(fitted.errors.contains("(validation MRR "), "\(fitted.errors)")
+      let predicted = runInProcess([
+        "link", "predict", folder.file("s\(threads).link"), folder.file("glove.txt"), "--json",
+      ])
+      #expect(predicted.status == 0)
+      outputs.append(predicted.output.replacingOccurrences(of: "s\(threads).link", with: ""))
+    }
+    #expect(outputs[0] == outputs[1])
+    let tooMany = Self.fit(folder, ["--negatives", "4", "--prediction-negatives", "5"])
+    #expect(tooMany.status == 64)
+    #expect(tooMany.errors.contains("--prediction-negatives must be in [0, --negatives"))
   }
 
   @Test func aMissingKeyIsALocatedErrorOrSkippedAndCounted() {
@@ -233,13 +289,16 @@ import TestSupport
 
   @Test(arguments: ["1e6", "1e300"])
   func aHugeLearningRateStopsWithAClearErrorAndWritesNothing(rate: String) {
-    let folder = Self.fixture()
-    let result = Self.fit(folder, ["--learning-rate", rate, "--epochs", "50"])
-    #expect(result.status == 1, "\(result.errors)")
-    #expect(result.errors.contains("training diverged in epoch"), "\(result.errors)")
-    #expect(result.errors.contains("no model was written"))
-    #expect(!FileManager.default.fileExists(atPath: folder.file("m.link")))
-    #expect(folder.fileNames.allSatisfy { !$0.hasPrefix("m.link") })
+    // Also with negatives from the prediction, whose divergence check measures a reference set.
+    for extra in [[], ["--prediction-negatives", "2"]] {
+      let folder = Self.fixture()
+      let result = Self.fit(folder, ["--learning-rate", rate, "--epochs", "50"] + extra)
+      #expect(result.status == 1, "\(extra) \(result.errors)")
+      #expect(result.errors.contains("training diverged in epoch"), "\(extra) \(result.errors)")
+      #expect(result.errors.contains("no model was written"))
+      #expect(!FileManager.default.fileExists(atPath: folder.file("m.link")))
+      #expect(folder.fileNames.allSatisfy { !$0.hasPrefix("m.link") })
+    }
   }
 
   @Test func damagedModelsAndOtherEmbeddingsAreRefused() throws {

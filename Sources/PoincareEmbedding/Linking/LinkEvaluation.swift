@@ -17,6 +17,10 @@ public struct LinkScores: Sendable, Equatable {
   /// ancestors of the pair's node, k being its number of ancestors; pairs whose node has none
   /// are left out.
   public var ancestorPrecision: Double?
+  /// MRR over the pairs whose node is also the node of a training pair (a method that copies
+  /// training nodes can rank those first), and over the other pairs; nil for an empty part.
+  public var trainingNodeMRR: Double?
+  public var otherNodeMRR: Double?
 }
 
 /// `link eval`'s findings: the model and the two baselines on the same held-out pairs.
@@ -24,6 +28,9 @@ public struct LinkEvaluationReport: Sendable {
   public var pairCount: Int
   /// Held-out pairs whose key the model was fitted on (a split that leaks).
   public var pairsWithTrainingKeys: Int
+  /// Held-out pairs whose node is also a training pair's node (another key of the same node
+  /// was fitted on: a synonym); the nearest-key baseline can copy that node exactly.
+  public var pairsWithTrainingNodes: Int
   /// Pairs of the closure's evaluation (their node has ancestors), 0 without a closure.
   public var ancestorPairCount: Int
   public var skippedForKeys: Int
@@ -74,6 +81,9 @@ public enum LinkEvaluation {
     let trainingKeys = Set(model.trainingKeys)
     let seenPairs = (0..<count).filter { trainingKeys.contains(test.keys[Int(test.pairKeys[$0])]) }
       .count
+    let trainingNodeRows = Set(model.trainingNodes.compactMap { embedding.vocabulary.index(of: $0) })
+    let hasTrainingNode = (0..<count).map { trainingNodeRows.contains(Int(test.pairNodes[$0])) }
+    let trainingNodePairs = hasTrainingNode.filter { $0 }.count
 
     // The baselines' training data: the model's pairs, with these inputs.
     var trainingRaw: [Double] = []
@@ -120,6 +130,7 @@ public enum LinkEvaluation {
       let results = search.search(
         points: points, queries: queries, nearestCount: 0, threadCount: threadCount)
       var reciprocal = 0.0
+      var reciprocalTrainingNodes = 0.0
       var hits1 = 0
       var hits10 = 0
       var rankSum = 0.0
@@ -131,6 +142,7 @@ public enum LinkEvaluation {
           for pair in 0..<count {
             let rank = results[pair].rank
             reciprocal += 1 / Double(rank)
+            if hasTrainingNode[pair] { reciprocalTrainingNodes += 1 / Double(rank) }
             if rank <= 1 { hits1 += 1 }
             if rank <= 10 { hits10 += 1 }
             rankSum += Double(rank)
@@ -154,11 +166,15 @@ public enum LinkEvaluation {
           hitsAt10: Double(hits10) / total, meanRank: rankSum / total,
           meanDistance: distanceSum / total,
           ancestorPrecision: ancestors == nil
-            ? nil : precisionCount > 0 ? precisionSum / Double(precisionCount) : 0))
+            ? nil : precisionCount > 0 ? precisionSum / Double(precisionCount) : 0,
+          trainingNodeMRR: trainingNodePairs > 0
+            ? reciprocalTrainingNodes / Double(trainingNodePairs) : nil,
+          otherNodeMRR: count > trainingNodePairs
+            ? (reciprocal - reciprocalTrainingNodes) / Double(count - trainingNodePairs) : nil))
     }
     let ancestorPairs = queries.filter { $0.ancestorCount > 0 }.count
     return LinkEvaluationReport(
-      pairCount: count, pairsWithTrainingKeys: seenPairs,
+      pairCount: count, pairsWithTrainingKeys: seenPairs, pairsWithTrainingNodes: trainingNodePairs,
       ancestorPairCount: ancestors == nil ? 0 : ancestorPairs,
       skippedForKeys: test.skippedForKeys, skippedForNodes: test.skippedForNodes,
       baselineSkippedPairs: skipped, scores: scores,

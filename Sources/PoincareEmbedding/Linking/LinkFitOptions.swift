@@ -8,6 +8,15 @@ public enum LinkLoss: String, Codable, Sendable, CaseIterable {
   case distance
 }
 
+/// What chooses the epoch `link fit` keeps (early stopping on the validation keys).
+public enum LinkSelection: String, Codable, Sendable, CaseIterable {
+  /// The lowest validation loss.
+  case loss
+  /// The highest validation MRR: each validation pair's node ranked among all nodes from its
+  /// prediction, as `link eval` ranks (what the loss only approximates).
+  case mrr
+}
+
 /// The options of `link fit`, stored in the model file.
 public struct LinkFitOptions: Codable, Equatable, Sendable {
   /// Hidden layer widths; empty for a linear map.
@@ -27,6 +36,12 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
   public var nearNegatives = 0
   /// The size of each target's neighbourhood for `nearNegatives`.
   public var nearPool = 100
+  /// How many of the negatives are the nodes nearest the current prediction (other than the
+  /// key's own): the nodes that outrank the target now, the ones a ranking must beat. Costs a
+  /// scan of all nodes per pair and step.
+  public var predictionNegatives = 0
+  /// What chooses the epoch kept.
+  public var selection: LinkSelection = .loss
   public var epochs = 40
   public var batchSize = 64
   /// Adam's step size α.
@@ -38,7 +53,7 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
   /// The share of keys held out to choose the epoch (early stopping); 0 trains on all and
   /// keeps the last epoch.
   public var validationShare = 0.1
-  /// Epochs without a better validation loss before stopping.
+  /// Epochs without a better validation score (`selection`) before stopping.
   public var patience = 5
 
   public init() {}
@@ -58,6 +73,10 @@ public struct LinkFitOptions: Codable, Equatable, Sendable {
       nearNegatives >= 0 && nearNegatives <= negatives,
       "--near-negatives must be in [0, --negatives] (got \(nearNegatives))")
     try require(nearPool >= 1, "--near-pool must be at least 1 (got \(nearPool))")
+    try require(
+      predictionNegatives >= 0 && nearNegatives + predictionNegatives <= negatives,
+      "--prediction-negatives must be in [0, --negatives − --near-negatives] (got "
+        + "\(predictionNegatives))")
     try require(epochs >= 1, "--epochs must be at least 1 (got \(epochs))")
     try require(batchSize >= 1, "--batch-size must be at least 1 (got \(batchSize))")
     try require(
@@ -92,6 +111,8 @@ extension LinkFitOptions {
     try read(.negatives, &negatives)
     try read(.nearNegatives, &nearNegatives)
     try read(.nearPool, &nearPool)
+    try read(.predictionNegatives, &predictionNegatives)
+    try read(.selection, &selection)
     try read(.epochs, &epochs)
     try read(.batchSize, &batchSize)
     try read(.learningRate, &learningRate)
@@ -117,6 +138,8 @@ public struct LinkFitRecord: Codable, Equatable, Sendable {
   public var trainingLoss: Double
   /// The validation loss of the epoch kept (nil without validation).
   public var validationLoss: Double?
+  /// The validation MRR of the epoch kept (nil unless selected by MRR).
+  public var validationMRR: Double?
   public var seconds: Double
 }
 
@@ -126,7 +149,9 @@ public struct LinkEpochReport: Sendable {
   public var epochCount: Int
   public var trainingLoss: Double
   public var validationLoss: Double?
-  /// Whether this epoch's validation loss is the best so far (kept).
+  /// With selection by MRR, the validation MRR.
+  public var validationMRR: Double?
+  /// Whether this epoch is the best so far by the selection (kept).
   public var isBest: Bool
   public var pairsPerSecond: Double
   public var totalSeconds: Double

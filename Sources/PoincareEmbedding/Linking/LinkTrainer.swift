@@ -89,11 +89,14 @@ public enum LinkTrainer {
         of: examples.pairNodes, in: embedding, size: options.nearPool,
         threadCount: options.threadCount)
     }
+    let needsSearch =
+      (options.loss == .softmax && options.predictionNegatives > 0) || options.selection == .mrr
     let context = FitContext(
       architecture: architecture, options: options, inputs: inputs,
       pairKeys: examples.pairKeys, pairNodes: examples.pairNodes, keyOffsets: keyOffsets,
       keyNodes: keyNodes, embedding: embedding.values, nodeCount: embedding.count,
-      nearOffsets: nearOffsets, nearNodes: nearNodes)
+      nearOffsets: nearOffsets, nearNodes: nearNodes,
+      search: needsSearch ? NodeSearch(embedding) : nil)
     let validationSet = context.fixedSet(validationPairs, stream: 5)
     // The reference for divergence: the loss of the initial parameters on (up to 4,096) training
     // pairs.
@@ -105,6 +108,9 @@ public enum LinkTrainer {
       weightDecay: options.weightDecay)
     var best = model.parameters
     var bestLoss = Double.infinity
+    var bestMRR = -Double.infinity
+    var keptLoss: Double?
+    var keptMRR: Double?
     var bestEpoch = 0
     var epochsWithoutGain = 0
     var order = trainingPairs.map { Int32($0) }
@@ -144,19 +150,31 @@ public enum LinkTrainer {
       }
       epochsRun = epoch
       trainingLoss = order.isEmpty ? 0 : lossSum / Double(order.count)
-      if trainingLoss > 2 * initialLoss + 1 {
+      // Negatives from the prediction make the training loss larger than the reference's (whose
+      // negatives are uniform) by design: then the reference set itself is measured again.
+      let watchedLoss =
+        context.search != nil && options.predictionNegatives > 0
+        ? context.meanLoss(model.parameters, on: referenceSet) : trainingLoss
+      if watchedLoss > 2 * initialLoss + 1 {
         throw LinkFitError.diverged(
           epoch: epoch,
-          reason: "the mean loss rose from \(Float(initialLoss)) to \(Float(trainingLoss))",
+          reason: "the mean loss rose from \(Float(initialLoss)) to \(Float(watchedLoss))",
           learningRate: options.learningRate)
       }
       var validationLoss: Double?
+      var validationMRR: Double?
       var isBest = false
       if !validationSet.pairs.isEmpty {
         let loss = context.meanLoss(model.parameters, on: validationSet)
         validationLoss = loss
-        if loss < bestLoss {
-          bestLoss = loss
+        if options.selection == .mrr {
+          validationMRR = context.meanReciprocalRank(model.parameters, on: validationPairs)
+        }
+        let improved = validationMRR.map { $0 > bestMRR } ?? (loss < bestLoss)
+        if improved {
+          if let validationMRR { bestMRR = validationMRR } else { bestLoss = loss }
+          keptLoss = loss
+          keptMRR = validationMRR
           best = model.parameters
           bestEpoch = epoch
           epochsWithoutGain = 0
@@ -172,7 +190,7 @@ public enum LinkTrainer {
       progress(
         LinkEpochReport(
           epoch: epoch, epochCount: options.epochs, trainingLoss: trainingLoss,
-          validationLoss: validationLoss, isBest: isBest,
+          validationLoss: validationLoss, validationMRR: validationMRR, isBest: isBest,
           pairsPerSecond: epochSeconds > 0 ? Double(order.count) / epochSeconds : 0,
           totalSeconds: seconds(clock.now - started)))
       if epochsWithoutGain >= options.patience { break }
@@ -183,7 +201,8 @@ public enum LinkTrainer {
     model.record.epochsRun = epochsRun
     model.record.bestEpoch = bestEpoch
     model.record.trainingLoss = trainingLoss
-    model.record.validationLoss = validationSet.pairs.isEmpty ? nil : bestLoss
+    model.record.validationLoss = keptLoss
+    model.record.validationMRR = keptMRR
     model.record.seconds = seconds(clock.now - started)
     return model
   }
@@ -268,23 +287,40 @@ struct FitContext: @unchecked Sendable {
   /// near negatives; empty without them.
   var nearOffsets: [Int] = []
   var nearNodes: [Int32] = []
+  /// The embedding's nodes for searches from predictions (prediction negatives, selection by
+  /// MRR); nil when neither is asked for.
+  var search: NodeSearch?
 
   var negativeCount: Int { options.loss == .softmax ? options.negatives : 0 }
 
-  /// Draws the negatives of `pair` into `out`: uniform nodes, never one of the pair's key's
-  /// nodes (repeats allowed).
-  func drawNegatives(
-    for pair: Int, into out: UnsafeMutablePointer<Int32>, random: inout RandomSource
-  ) {
+  /// The nodes of `pair`'s key.
+  func ownNodes(of pair: Int) -> ArraySlice<Int32> {
     let key = Int(pairKeys[pair])
-    let own = keyNodes[keyOffsets[key]..<keyOffsets[key + 1]]
-    var near = 0
+    return keyNodes[keyOffsets[key]..<keyOffsets[key + 1]]
+  }
+
+  /// Draws the negatives of `pair` into `out`, never one of the pair's key's nodes: first the
+  /// `predictionNegatives` nodes nearest `point` (the pair's current prediction; `keys` is
+  /// scratch for one key per node), then `nearNegatives` from the target's neighbourhood, then
+  /// uniform nodes (repeats allowed). Without a point (fixed sets), the prediction's share is
+  /// drawn uniformly too.
+  func drawNegatives(
+    for pair: Int, into out: UnsafeMutablePointer<Int32>, random: inout RandomSource,
+    point: UnsafePointer<Double>? = nil, keys: UnsafeMutablePointer<Double>? = nil
+  ) {
+    let own = ownNodes(of: pair)
+    var filled = 0
+    if let point, let keys, let search, options.predictionNegatives > 0 {
+      filled = search.nearest(
+        to: point, count: options.predictionNegatives, excluding: own, keys: keys, into: out)
+    }
+    var near = filled
     if !nearOffsets.isEmpty {
       let pool = nearNodes[nearOffsets[pair]..<nearOffsets[pair + 1]]
       // A neighbourhood made only of the key's own nodes gives no near negatives.
       if pool.contains(where: { !own.contains($0) }) {
-        near = options.nearNegatives
-        for index in 0..<near {
+        near = filled + options.nearNegatives
+        for index in filled..<near {
           var node: Int32
           repeat {
             node = pool[pool.startIndex + random.bounded(pool.count)]
@@ -341,6 +377,24 @@ struct FitContext: @unchecked Sendable {
       start = end
     }
     return sum / Double(set.pairs.count)
+  }
+
+  /// The mean reciprocal rank of `pairs`' nodes among all nodes from the predictions of
+  /// `parameters` (as `link eval` ranks: the key's other nodes left out).
+  func meanReciprocalRank(_ parameters: [Double], on pairs: [Int]) -> Double {
+    guard let search, !pairs.isEmpty else { return 0 }
+    let n = architecture.inputDimension
+    var rows = [Double](repeating: 0, count: pairs.count * n)
+    rows.withUnsafeMutableBufferPointer { rows in
+      gather(pairs.map(Int32.init)[...], into: rows.baseAddress!)
+    }
+    let points = LinkModel.predict(
+      architecture: architecture, parameters: parameters, scaledInputs: rows, count: pairs.count,
+      threadCount: options.threadCount)
+    let queries = pairs.map { NodeQuery(target: pairNodes[$0], excluded: ownNodes(of: $0)) }
+    let results = search.search(
+      points: points, queries: queries, nearestCount: 0, threadCount: options.threadCount)
+    return results.reduce(0) { $0 + 1 / Double($1.rank) } / Double(pairs.count)
   }
 
   /// Copies the scaled inputs of `pairs`' keys into consecutive rows.
@@ -425,7 +479,9 @@ final class BatchRunner {
       },
       parameterCount: architecture.parameterCount,
       rowLength: chunkSize * architecture.inputDimension,
-      negativeLength: chunkSize * context.negativeCount, chunkCount: chunkCount)
+      negativeLength: chunkSize * context.negativeCount,
+      keyLength: context.options.predictionNegatives > 0 ? context.nodeCount : 0,
+      chunkCount: chunkCount)
   }
 
   deinit { views.deallocate() }
@@ -448,16 +504,18 @@ final class BatchRunner {
         let slice = batchPairs[start..<end]
         let rows = views.rows(chunk)
         let negatives = views.negatives(chunk)
-        var random = RandomSource(
-          seed: context.options.seed, stream: 4, UInt64(epoch), UInt64(batch), UInt64(chunk))
-        for (position, pair) in slice.enumerated() {
-          context.drawNegatives(
-            for: Int(pair), into: negatives + position * context.negativeCount, random: &random)
-        }
         context.gather(slice, into: rows)
         let workspace = views.workspaces[chunk]
         let parameters = shared.buffer.baseAddress!
         workspace.forward(parameters: parameters, inputs: rows, count: slice.count)
+        var random = RandomSource(
+          seed: context.options.seed, stream: 4, UInt64(epoch), UInt64(batch), UInt64(chunk))
+        let d = context.architecture.ballDimension
+        for (position, pair) in slice.enumerated() {
+          context.drawNegatives(
+            for: Int(pair), into: negatives + position * context.negativeCount, random: &random,
+            point: workspace.points + position * d, keys: views.keys(chunk))
+        }
         views.losses[chunk] = context.loss(
           pairs: slice, negatives: negatives, workspace: workspace, weight: weight)
         let gradient = views.gradient(chunk)
@@ -497,11 +555,14 @@ private struct ChunkViews: @unchecked Sendable {
   private let gradients: UnsafeMutablePointer<Double>
   private let inputRows: UnsafeMutablePointer<Double>
   private let negativeRows: UnsafeMutablePointer<Int32>
+  /// Per chunk, one search key per node (prediction negatives), or nothing.
+  let keyLength: Int
+  private let keyRows: UnsafeMutablePointer<Double>
   let losses: UnsafeMutablePointer<Double>
 
   init(
     workspaces: [NetworkWorkspace], parameterCount: Int, rowLength: Int, negativeLength: Int,
-    chunkCount: Int
+    keyLength: Int, chunkCount: Int
   ) {
     self.workspaces = workspaces
     self.parameterCount = parameterCount
@@ -513,6 +574,9 @@ private struct ChunkViews: @unchecked Sendable {
     inputRows.initialize(repeating: 0, count: max(1, chunkCount * rowLength))
     negativeRows = .allocate(capacity: max(1, chunkCount * negativeLength))
     negativeRows.initialize(repeating: 0, count: max(1, chunkCount * negativeLength))
+    self.keyLength = keyLength
+    keyRows = .allocate(capacity: max(1, chunkCount * keyLength))
+    keyRows.initialize(repeating: 0, count: max(1, chunkCount * keyLength))
     losses = .allocate(capacity: chunkCount)
     losses.initialize(repeating: 0, count: chunkCount)
   }
@@ -527,11 +591,14 @@ private struct ChunkViews: @unchecked Sendable {
     negativeRows + chunk * negativeLength
   }
 
+  func keys(_ chunk: Int) -> UnsafeMutablePointer<Double> { keyRows + chunk * keyLength }
+
   /// Frees the buffers; called once by the owner.
   func deallocate() {
     gradients.deallocate()
     inputRows.deallocate()
     negativeRows.deallocate()
+    keyRows.deallocate()
     losses.deallocate()
   }
 }

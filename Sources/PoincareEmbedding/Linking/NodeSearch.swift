@@ -99,14 +99,7 @@ struct NodeSearch: @unchecked Sendable {
     let n = vectors.dimension
     let count = vectors.count
     let pp = VectorKernels.squaredNorm(p, count: n)
-    vectors.values.withUnsafeBufferPointer { values in
-      inverseGaps.withUnsafeBufferPointer { inverse in
-        for row in 0..<count {
-          let (_, dd) = VectorKernels.squaredNormAndDistance(p, values.baseAddress! + row * n, count: n)
-          keys[row] = dd * inverse[row]
-        }
-      }
-    }
+    fillKeys(from: p, into: keys)
     var result = NodeSearchResult()
     if query.target >= 0 {
       let target = Int(query.target)
@@ -137,6 +130,44 @@ struct NodeSearch: @unchecked Sendable {
       }.map { Int32($0) }
     }
     return result
+  }
+
+  /// Writes each node's key (monotone in its distance from `p`) into `keys`.
+  private func fillKeys(from p: UnsafePointer<Double>, into keys: UnsafeMutablePointer<Double>) {
+    let n = vectors.dimension
+    vectors.values.withUnsafeBufferPointer { values in
+      inverseGaps.withUnsafeBufferPointer { inverse in
+        for row in 0..<vectors.count {
+          let (_, dd) = VectorKernels.squaredNormAndDistance(p, values.baseAddress! + row * n, count: n)
+          keys[row] = dd * inverse[row]
+        }
+      }
+    }
+  }
+
+  /// Writes the `count` nodes nearest `p`, other than `excluded`, into `rows` (ascending, ties
+  /// by row; fewer when the embedding has fewer) and returns how many; `keys` is scratch for one
+  /// key per node. No allocation: for training's inner loop.
+  func nearest(
+    to p: UnsafePointer<Double>, count: Int, excluding excluded: ArraySlice<Int32>,
+    keys: UnsafeMutablePointer<Double>, into rows: UnsafeMutablePointer<Int32>
+  ) -> Int {
+    guard count > 0 else { return 0 }
+    fillKeys(from: p, into: keys)
+    var found = 0
+    for row in 0..<vectors.count {
+      let key = keys[row]
+      if found == count && key >= keys[Int(rows[count - 1])] { continue }
+      guard !excluded.contains(Int32(row)) else { continue }
+      var position = found
+      while position > 0 && keys[Int(rows[position - 1])] > key {
+        if position < count { rows[position] = rows[position - 1] }
+        position -= 1
+      }
+      if position < count { rows[position] = Int32(row) }
+      found = min(found + 1, count)
+    }
+    return found
   }
 
   /// The rows of the `limit` smallest keys among those `accepts`, ascending (ties by row).

@@ -146,6 +146,14 @@ enum LinkFitCommand: Subcommand {
   static let nearPool = OptionSpec(
     name: "near-pool", valueName: "n", help: "Nodes in a target's neighbourhood.",
     defaultValue: "100")
+  static let predictionNegatives = OptionSpec(
+    name: "prediction-negatives", valueName: "n",
+    help: "How many of the negatives are the nodes nearest the current prediction (those that "
+      + "outrank the target now); a scan of all nodes per pair.", defaultValue: "0")
+  static let select = OptionSpec(
+    name: "select", valueName: "by",
+    help: "What picks the epoch kept: loss (the lowest validation loss) or mrr (the highest "
+      + "validation MRR, ranked among all nodes as link eval ranks).", defaultValue: "loss")
   static let epochs = OptionSpec(
     name: "epochs", valueName: "n", help: "Epochs at most.", defaultValue: "40")
   static let batchSize = OptionSpec(
@@ -159,10 +167,11 @@ enum LinkFitCommand: Subcommand {
     name: "seed", valueName: "n", help: "Seed of every random draw.", defaultValue: "0")
   static let validation = OptionSpec(
     name: "validation", valueName: "share",
-    help: "Share of keys held out for early stopping (the epoch with the lowest validation "
-      + "loss is kept); 0 keeps the last epoch.", defaultValue: "0.1")
+    help: "Share of keys held out for early stopping (the epoch with the best validation "
+      + "score is kept, see --select); 0 keeps the last epoch.", defaultValue: "0.1")
   static let patience = OptionSpec(
-    name: "patience", valueName: "n", help: "Stop after n epochs without a better validation loss.",
+    name: "patience", valueName: "n",
+    help: "Stop after n epochs without a better validation score (see --select).",
     defaultValue: "5")
   static let quiet = OptionSpec(name: "quiet", shortName: "q", help: "No progress on stderr.")
 
@@ -186,8 +195,9 @@ enum LinkFitCommand: Subcommand {
     ],
     options: [
       output, LinkCommand.format, compose, hiddenLayers, width, activation, ballMap, epsilon,
-      inputScaling, loss, negatives, nearNegatives, nearPool, epochs, batchSize, learningRate, weightDecay, seed,
-      LinkCommand.threads, validation, patience, LinkCommand.skipMissing, quiet,
+      inputScaling, loss, negatives, nearNegatives, nearPool, predictionNegatives, epochs,
+      batchSize, learningRate, weightDecay, seed, LinkCommand.threads, validation, select, patience,
+      LinkCommand.skipMissing, quiet,
     ])
 
   static func options(from arguments: ParsedArguments) throws -> LinkFitOptions {
@@ -207,6 +217,9 @@ enum LinkFitCommand: Subcommand {
     options.negatives = try arguments.value(negatives, default: options.negatives)
     options.nearNegatives = try arguments.value(nearNegatives, default: options.nearNegatives)
     options.nearPool = try arguments.value(nearPool, default: options.nearPool)
+    options.predictionNegatives = try arguments.value(
+      predictionNegatives, default: options.predictionNegatives)
+    options.selection = try LinkCommand.choice(select, in: arguments, default: options.selection)
     options.epochs = try arguments.value(epochs, default: options.epochs)
     options.batchSize = try arguments.value(batchSize, default: options.batchSize)
     options.learningRate = try arguments.value(learningRate, default: options.learningRate)
@@ -259,7 +272,9 @@ enum LinkFitCommand: Subcommand {
       var line =
         "epoch \(report.epoch)/\(report.epochCount)  loss \(format: report.trainingLoss, digits: 4)"
       if let validation = report.validationLoss {
-        line += "  validation \(format: validation, digits: 4)\(report.isBest ? " *" : "  ")"
+        line += "  validation \(format: validation, digits: 4)"
+        if let mrr = report.validationMRR { line += "  MRR \(format: mrr, digits: 4)" }
+        line += report.isBest ? " *" : "  "
       }
       line += "  \(report.pairsPerSecond.rateText) pairs/s  ETA \(remaining.clockText)"
       if console.errorsAreTerminal {
@@ -274,7 +289,10 @@ enum LinkFitCommand: Subcommand {
     if !quiet {
       let record = model.record
       let kept =
-        record.validationLoss.map {
+        record.validationMRR.map {
+          "kept epoch \(record.bestEpoch) (validation MRR \(format: $0, digits: 4))"
+        }
+        ?? record.validationLoss.map {
           "kept epoch \(record.bestEpoch) (validation loss \(format: $0, digits: 4))"
         } ?? "kept the last epoch"
       console.printError(
@@ -432,7 +450,9 @@ enum LinkEvalCommand: Subcommand {
       its number of ancestors. The same pairs are scored for two baselines fitted on the \
       model's own training pairs: the nearest training key by cosine in input space (placed at \
       that key's node), and linear least squares into the tangent space at the origin \
-      followed by the exponential map.
+      followed by the exponential map. The MRR is also given apart for the pairs whose node is \
+      a training pair's node too (a synonym was fitted on: the nearest key can copy it) and for \
+      the others.
       """,
     arguments: [
       ArgumentSpec(name: "model", help: "A model written by link fit."),
@@ -481,6 +501,7 @@ enum LinkEvalCommand: Subcommand {
       ("model", .string(modelPath)), ("pairs", .string(pairsPath)),
       ("pair_count", .integer(report.pairCount)),
       ("pairs_with_training_keys", .integer(report.pairsWithTrainingKeys)),
+      ("pairs_with_training_nodes", .integer(report.pairsWithTrainingNodes)),
       ("ancestor_pair_count", .integer(report.ancestorPairCount)),
       ("skipped_for_keys", .integer(report.skippedForKeys)),
       ("skipped_for_nodes", .integer(report.skippedForNodes)),
@@ -494,6 +515,8 @@ enum LinkEvalCommand: Subcommand {
               ("hits_at_10", .number(scores.hitsAt10)), ("mean_rank", .number(scores.meanRank)),
               ("mean_distance", .number(scores.meanDistance)),
               ("ancestor_precision", scores.ancestorPrecision.map { .number($0) } ?? .null),
+              ("mrr_training_nodes", scores.trainingNodeMRR.map { .number($0) } ?? .null),
+              ("mrr_other_nodes", scores.otherNodeMRR.map { .number($0) } ?? .null),
             ])
           })
       ),
@@ -544,6 +567,15 @@ enum LinkEvalCommand: Subcommand {
             ? " (×\(format: ours.meanReciprocalRank / other.meanReciprocalRank, digits: 2))" : ""
           let difference = ours.meanReciprocalRank - other.meanReciprocalRank
           return "\(other.label): \(difference >= 0 ? "+" : "")\(format: difference, digits: 4)\(ratio)"
+        }.joined(separator: "; ") + "\n"
+    }
+    if report.pairsWithTrainingNodes > 0 && report.pairsWithTrainingNodes < report.pairCount {
+      let other = report.pairCount - report.pairsWithTrainingNodes
+      text += "MRR on the \(report.pairsWithTrainingNodes.grouped) pairs whose node is also a "
+        + "training pair's node (the nearest key can copy it) / on the other \(other.grouped): "
+        + report.scores.map { scores in
+          "\(scores.label) \(format: scores.trainingNodeMRR ?? 0, digits: 4) / "
+            + "\(format: scores.otherNodeMRR ?? 0, digits: 4)"
         }.joined(separator: "; ") + "\n"
     }
     if hasAncestors {
