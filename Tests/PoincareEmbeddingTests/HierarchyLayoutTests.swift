@@ -68,6 +68,27 @@ import Testing
     }
   }
 
+  @Test func aNodeGoesUnderTheAncestorItsChildrenShareWhenItsOwnPairIsMissing() throws {
+    // The closure of root ← a ← {b ← {c1, c2}, e1, e2, e3} without the pair (b, a), as a
+    // link-prediction split leaves it; a2 is a's sibling. (Were a's children as few as b's, the
+    // data could not tell which of a and b is the other's parent.)
+    var pairs = [
+      ("a", "root"), ("a2", "root"), ("b", "root"), ("c1", "b"), ("c1", "a"), ("c1", "root"),
+      ("c2", "b"), ("c2", "a"), ("c2", "root"), ("d", "a2"), ("d", "root"),
+    ]
+    for e in ["e1", "e2", "e3"] { pairs += [(e, "a"), (e, "root")] }
+    let relations = Relations(pairs)
+    let vectors = layout(relations, dimension: 5)
+    let index = { (name: String) in relations.vocabulary.index(of: name)! }
+    let distance = { (a: String, b: String) in
+      PoincareBall.distance(Array(vectors.vector(index(a))), Array(vectors.vector(index(b))))
+    }
+    // b sits in a's cap: a is nearer to it than the root is, and than a2 and d are.
+    #expect(distance("b", "a") < distance("b", "root"))
+    #expect(distance("b", "a") < distance("b", "a2"))
+    #expect(distance("b", "a") < distance("b", "d"))
+  }
+
   @Test func forestsCyclesAndTinyHierarchiesGiveFinitePointsInsideTheBall() throws {
     let cases: [[(String, String)]] = [
       [("a", "r1"), ("b", "r2"), ("c", "r2"), ("d", "c"), ("d", "r2")],  // two roots

@@ -188,11 +188,49 @@ struct SpanningTree {
       }
       primary[u] = best
     }
-    // Cycle members hang from the roots' level: under their first parent already placed, if any.
-    for u in 0..<n where !isOrdered[u] {
-      order.append(u)
-      isOrdered[u] = true
+    // A node whose children mostly have another ancestor p, itself below every ancestor of the
+    // node, goes under the deepest such p (its children stay where their own parents put them):
+    // in a closure with pairs missing (a link-prediction split) that is where a missing pair
+    // most likely was; in a whole closure p is then a false ancestor of the node, which happens
+    // where children share a second parent.
+    for u in order where !childrenOf[u].isEmpty {
+      var votes: [Int: Int] = [:]
+      for c in childrenOf[u] {
+        for a in graph.outNeighbors(c) where Int(a) != u && Int(a) != c {
+          votes[Int(a), default: 0] += 1
+        }
+      }
+      var best = -1
+      for (p, count) in votes where 2 * count >= childrenOf[u].count && isOrdered[p] {
+        guard best < 0 || level[p] > level[best] || (level[p] == level[best] && p < best),
+          !graph.contains(child: u, parent: NodeID(p)),
+          !graph.contains(child: p, parent: NodeID(u)),
+          graph.outNeighbors(u).allSatisfy({ Int($0) == u || graph.contains(child: p, parent: $0) })
+        else { continue }
+        best = p
+      }
+      guard best >= 0, primary[u] < 0 || level[best] >= level[primary[u]] else { continue }
+      var ancestor = best
+      while ancestor >= 0 && ancestor != u { ancestor = primary[ancestor] }
+      if ancestor != u { primary[u] = best }
     }
+    // Parents before children along the tree (the moves above may reverse Kahn's order); cycle
+    // members, which a closure file may hold and Kahn's order leaves out, hang from the roots.
+    var treeChildren = [[Int]](repeating: [], count: n)
+    for u in order where primary[u] >= 0 { treeChildren[primary[u]].append(u) }
+    var treeOrder = order.filter { primary[$0] < 0 }
+    var next = 0
+    while next < treeOrder.count {
+      treeOrder += treeChildren[treeOrder[next]]
+      next += 1
+    }
+    var isPlaced = [Bool](repeating: false, count: n)
+    for u in treeOrder { isPlaced[u] = true }
+    for u in 0..<n where !isPlaced[u] {
+      primary[u] = -1
+      treeOrder.append(u)
+    }
+    order = treeOrder
     var sizes = [Int](repeating: 1, count: n)
     for u in order.reversed() where primary[u] >= 0 { sizes[primary[u]] += sizes[u] }
     var counts = [Int](repeating: 0, count: n + 1)
