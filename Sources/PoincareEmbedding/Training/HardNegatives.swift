@@ -47,7 +47,9 @@ final class HardNegativeTable: @unchecked Sendable {
   /// Every list, concatenated, with its length per node: what a checkpoint stores.
   var lists: (counts: [Int32], nodes: [NodeID]) {
     var all: [NodeID] = []
-    for u in 0..<nodeCount { all += UnsafeBufferPointer(start: nodes + u * capacity, count: Int(counts[u])) }
+    for u in 0..<nodeCount {
+      all += UnsafeBufferPointer(start: nodes + u * capacity, count: Int(counts[u]))
+    }
     return (Array(UnsafeBufferPointer(start: counts, count: nodeCount)), all)
   }
 
@@ -67,9 +69,6 @@ final class HardNegativeTable: @unchecked Sendable {
     updatePushScales()
   }
 
-  /// The total number of hard negatives listed.
-  var listedCount: Int { (0..<nodeCount).reduce(0) { $0 + Int(counts[$1]) } }
-
   /// Recomputes every list from the current ball coordinates.
   ///
   /// A candidate w of u is ranked by the key ‖u − w‖² / (1 − ‖w‖²), which orders d(u, ·); the
@@ -81,26 +80,20 @@ final class HardNegativeTable: @unchecked Sendable {
     let blockCount = (nodeCount + blockSize - 1) / blockSize
     let next = BlockCounter()
     let factor = exp(margin)
-    graph.offsets.withUnsafeBufferPointer { offsets in
-      graph.targets.withUnsafeBufferPointer { targets in
-        let view = MiningGraph(offsets: offsets, targets: targets)
-        let work: @Sendable (Int) -> Void = { _ in
-          let scanner = NeighbourScanner(
-            engine: engine, table: self, graph: view, factor: factor)
-          while true {
-            // Blocks are claimed in order under a lock-free counter: each block's lists depend
-            // only on the rows, so the result does not depend on which thread took it.
-            let block = next.value.add(1, ordering: .relaxed).oldValue
-            if block >= blockCount { break }
-            scanner.scan(block * blockSize..<min((block + 1) * blockSize, self.nodeCount))
-          }
-        }
-        if threadCount <= 1 {
-          work(0)
-        } else {
-          DispatchQueue.concurrentPerform(iterations: threadCount, execute: work)
-        }
+    let work: @Sendable (Int) -> Void = { _ in
+      let scanner = NeighbourScanner(engine: engine, table: self, graph: graph, factor: factor)
+      while true {
+        // Blocks are claimed under a lock-free counter: each block's lists depend only on the
+        // rows, so the result does not depend on which thread took it.
+        let block = next.value.add(1, ordering: .relaxed).oldValue
+        if block >= blockCount { break }
+        scanner.scan(block * blockSize..<min((block + 1) * blockSize, self.nodeCount))
       }
+    }
+    if threadCount <= 1 {
+      work(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: threadCount, execute: work)
     }
     updatePushScales()
   }
@@ -124,28 +117,11 @@ private final class BlockCounter: Sendable {
   let value = Atomic<Int>(0)
 }
 
-/// The relation graph seen through raw pointers.
-private struct MiningGraph: @unchecked Sendable {
-  let offsets: UnsafeBufferPointer<Int>
-  let targets: UnsafeBufferPointer<NodeID>
-
-  func isAncestor(_ w: Int, of u: Int) -> Bool {
-    var low = offsets[u]
-    var high = offsets[u + 1]
-    let target = NodeID(w)
-    while low < high {
-      let middle = (low + high) / 2
-      if targets[middle] < target { low = middle + 1 } else { high = middle }
-    }
-    return low < offsets[u + 1] && targets[low] == target
-  }
-}
-
 /// One worker's scan of blocks of queries against every row.
 private final class NeighbourScanner {
   let engine: RankingEngine
   let table: HardNegativeTable
-  let graph: MiningGraph
+  let graph: RelationGraph
   let factor: Double
   /// Per query of a block: −2u per coordinate, ‖u‖², the current threshold, and a max-heap of
   /// (key, node) holding the nearest candidates found so far.
@@ -156,7 +132,7 @@ private final class NeighbourScanner {
   private let heapNodes: UnsafeMutablePointer<NodeID>
   private let heapCounts: UnsafeMutablePointer<Int>
 
-  init(engine: RankingEngine, table: HardNegativeTable, graph: MiningGraph, factor: Double) {
+  init(engine: RankingEngine, table: HardNegativeTable, graph: RelationGraph, factor: Double) {
     self.engine = engine
     self.table = table
     self.graph = graph
@@ -188,10 +164,8 @@ private final class NeighbourScanner {
       norms[slot] = Float(engine.squaredNorms[u])
       heapCounts[slot] = 0
       var bound = -Double.infinity
-      for index in graph.offsets[u]..<graph.offsets[u + 1] {
-        let v = Int(graph.targets[index])
-        if v == u { continue }
-        bound = max(bound, engine.keyInterval(query: row, row: v).high)
+      for v in graph.outNeighbors(u) where Int(v) != u {
+        bound = max(bound, engine.keyInterval(query: row, row: Int(v)).high)
       }
       thresholds[slot] = bound > -.infinity ? Float(bound * factor) : -.infinity
     }
@@ -246,7 +220,8 @@ private final class NeighbourScanner {
       for lane in 0..<8 {
         let key = lane < 4 ? keysA[lane] : keysB[lane - 4]
         let w = group * 8 + lane
-        guard key < thresholds[slot], w < engine.count, w != u, !graph.isAncestor(w, of: u)
+        guard key < thresholds[slot], w < engine.count, w != u,
+          !graph.contains(child: u, parent: NodeID(w))
         else { continue }
         insert(key: key, node: NodeID(w), slot: slot)
       }

@@ -24,10 +24,10 @@
 
 /// Lays out a hierarchy's nodes as nested caps (see the file's comment).
 public struct HierarchyLayout {
-  /// Each child's cap radius is `spread · parent's cap · (its share of the parent's subtree)^(1/(d−1))`.
+  /// Each child's cap radius is `spread · parent's cap · (its share of the parent's
+  /// subtree)^(1/(d−1))`: 0.8 measured best of 0.6 / 0.8 / 0.9 on the nouns (0.7885 / 0.7900 /
+  /// 0.7748 at radius 12, in an early version), leaving room between siblings.
   public var spread = 0.8
-  /// A node sits at the radius whose cap is `capScale ·` its allocated cap.
-  public var capScale = 1.0
   /// The largest hyperbolic radius of a point (the norm bound of training, 1 − ε).
   public var maximumRadius: Double
   public var dimension: Int
@@ -49,7 +49,6 @@ public struct HierarchyLayout {
     var directions = [Double](repeating: 0, count: n * d)
     var caps = [Double](repeating: 0, count: n)
     var radii = [Double](repeating: 0, count: n)
-    var placed = [Bool](repeating: false, count: n)
     let packer = CapPacker(dimension: d)
     // The roots are the children of a virtual node at the origin whose cap is the whole sphere.
     let (rootCaps, rootDirections) = packer.shareSphere(
@@ -64,7 +63,6 @@ public struct HierarchyLayout {
         for k in 0..<d { directions[root * d + k] = rootDirections[index * d + k] }
         radii[root] = radius(forCap: caps[root])
       }
-      placed[root] = true
     }
     for parent in tree.topDown {
       let children = tree.children(of: parent)
@@ -96,11 +94,11 @@ public struct HierarchyLayout {
       }
       for child in children {
         radii[child] = min(max(radius(forCap: caps[child]), radii[parent]), maximumRadius)
-        placed[child] = true
       }
     }
+    // Every node is a root or some node's child in the tree: all are placed.
     var coordinates = [Double](repeating: 0, count: n * d)
-    for node in 0..<n where placed[node] {
+    for node in 0..<n {
       let norm = tanh(radii[node] / 2)
       for k in 0..<d { coordinates[node * d + k] = norm * directions[node * d + k] }
     }
@@ -108,9 +106,9 @@ public struct HierarchyLayout {
   }
 
   /// The hyperbolic radius whose cap (the directions closer to the point than the origin is, seen
-  /// from far away) has angular radius `capScale · cap`: cos β = tanh(ρ/2).
+  /// from far away) has angular radius `cap`: cos β = tanh(ρ/2).
   func radius(forCap cap: Double) -> Double {
-    let angle = min(capScale * cap, .pi / 2 - 1e-9)
+    let angle = min(cap, .pi / 2 - 1e-9)
     return min(2 * atanh(cos(angle)), maximumRadius)
   }
 }
