@@ -45,26 +45,15 @@ public enum LinkModelFile {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let json = try encoder.encode(header)
-    try AtomicFileWriter.write(to: path) { output in
-      var hasher = FNV1a()
-      func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.add(bytes)
-        try output.write(bytes: bytes)
-      }
-      func emit<T: FixedWidthInteger>(_ value: T) throws {
-        var little = value.littleEndian
-        try withUnsafeBytes(of: &little) { try emit($0) }
-      }
-      try magic.withUnsafeBytes { try emit($0) }
-      try emit(formatVersion)
-      try emit(UInt32(json.count))
-      try json.withUnsafeBytes { try emit($0) }
-      for value in model.parameters + model.inputMean + model.inputDeviation {
-        try emit(value.bitPattern)
-      }
-      var checksum = hasher.value.littleEndian
-      try withUnsafeBytes(of: &checksum) { try output.write(bytes: $0) }
+    var file = ChecksummedFile()
+    magic.withUnsafeBytes { file.append($0) }
+    file.append(formatVersion)
+    file.append(UInt32(json.count))
+    json.withUnsafeBytes { file.append($0) }
+    for value in model.parameters + model.inputMean + model.inputDeviation {
+      file.append(value.bitPattern)
     }
+    try file.write(to: path)
   }
 
   /// Reads a model written by `write(_:to:)`.
@@ -93,9 +82,7 @@ public enum LinkModelFile {
         hint: "use the poincare-embed version that wrote it, or a newer one.")
     }
     let bodyCount = bytes.count - 8
-    var hasher = FNV1a()
-    bytes.withUnsafeBytes { hasher.add(UnsafeRawBufferPointer(rebasing: $0[0..<bodyCount])) }
-    guard integer(bytes, at: bodyCount, as: UInt64.self) == hasher.value else {
+    guard ChecksummedFile.hasValidChecksum(bytes) else {
       throw damaged("checksum mismatch: the file is damaged")
     }
     let headerLength = Int(integer(bytes, at: magic.count + 4, as: UInt32.self))

@@ -64,36 +64,25 @@ public struct Checkpoint: Sendable {
       relationsFingerprint: String(relationsFingerprint, radix: 16),
       relationCount: relationCount, nodeCount: vocabulary.count)
     let json = try JSONEncoder().encode(header)
-    try AtomicFileWriter.write(to: path) { output in
-      var hasher = FNV1a()
-      func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        hasher.add(bytes)
-        try output.write(bytes: bytes)
+    var file = ChecksummedFile()
+    Self.magic.withUnsafeBytes { file.append($0) }
+    file.append(Self.formatVersion)
+    file.append(UInt32(json.count))
+    json.withUnsafeBytes { file.append($0) }
+    for node in 0..<vocabulary.count {
+      vocabulary.withNameBytes(of: node) { name in
+        file.append(UInt32(name.count))
+        file.append(UnsafeRawBufferPointer(name))
       }
-      func emit<T: FixedWidthInteger>(_ value: T) throws {
-        var little = value.littleEndian
-        try withUnsafeBytes(of: &little) { try emit($0) }
-      }
-      try Self.magic.withUnsafeBytes { try emit($0) }
-      try emit(Self.formatVersion)
-      try emit(UInt32(json.count))
-      try json.withUnsafeBytes { try emit($0) }
-      for node in 0..<vocabulary.count {
-        try vocabulary.withNameBytes(of: node) { name in
-          try emit(UInt32(name.count))
-          try emit(UnsafeRawBufferPointer(name))
-        }
-      }
-      for count in vocabulary.counts { try emit(Int64(count)) }
-      for value in table { try emit(value.bitPattern) }
-      try emit(UInt32(hardNegatives.map { $0.epoch + 1 } ?? 0))
-      if let hardNegatives {
-        for count in hardNegatives.counts { try emit(UInt32(count)) }
-        for node in hardNegatives.nodes { try emit(UInt32(node)) }
-      }
-      var checksum = hasher.value.littleEndian
-      try withUnsafeBytes(of: &checksum) { try output.write(bytes: $0) }
     }
+    for count in vocabulary.counts { file.append(Int64(count)) }
+    for value in table { file.append(value.bitPattern) }
+    file.append(UInt32(hardNegatives.map { $0.epoch + 1 } ?? 0))
+    if let hardNegatives {
+      for count in hardNegatives.counts { file.append(UInt32(count)) }
+      for node in hardNegatives.nodes { file.append(UInt32(node)) }
+    }
+    try file.write(to: path)
   }
 
   /// Whether the file at `path` starts like a checkpoint.
@@ -143,12 +132,7 @@ public struct Checkpoint: Sendable {
     let structure = Result<Checkpoint, CheckpointDamage> { () throws(CheckpointDamage) in
       try decodeFields(&reader, version: version)
     }
-    var hasher = FNV1a()
-    let bodyCount = bytes.count - 8
-    bytes.withUnsafeBytes { hasher.add(UnsafeRawBufferPointer(rebasing: $0[0..<bodyCount])) }
-    var stored: UInt64 = 0
-    for index in 0..<8 { stored |= UInt64(bytes[bodyCount + index]) << (8 * index) }
-    let checksumMatches = stored == hasher.value
+    let checksumMatches = ChecksummedFile.hasValidChecksum(bytes)
     switch structure {
     case .success(let checkpoint) where checksumMatches:
       return checkpoint
@@ -409,20 +393,6 @@ public struct Checkpoint: Sendable {
     var relationsFingerprint: String
     var relationCount: Int
     var nodeCount: Int
-  }
-}
-
-/// 64-bit FNV-1a, for checksums and fingerprints (not for security).
-struct FNV1a {
-  private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-  mutating func add(_ bytes: UnsafeRawBufferPointer) {
-    for byte in bytes { add(byte: byte) }
-  }
-
-  @inline(__always)
-  mutating func add(byte: UInt8) {
-    value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
   }
 }
 
