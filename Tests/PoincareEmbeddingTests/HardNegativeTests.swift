@@ -87,15 +87,9 @@ import TestSupport
         learningRate * (1 - squaredNorm) * (1 - squaredNorm) / 4 * (isHard ? pushScales[row] : 1)
       for index in 0..<dimension {
         let analytic = -(table[row * dimension + index] - rows[row][index]) / factor
-        // Central difference, h = 1e-6 (see TrainingStepTests): truncation error ~h².
-        let h = 1e-6
-        var plus = rows
-        plus[row][index] += h
-        var minus = rows
-        minus[row][index] -= h
         let slots = isHard ? all : soft
-        let numeric =
-          (Self.loss(plus, slots: slots) - Self.loss(minus, slots: slots)) / (2 * h)
+        let numeric = centralDifference(
+          { Self.loss($0, slots: slots) }, at: rows, row: row, index: index)
         #expect(
           isClose(analytic, numeric, relative: 1e-5, absolute: 1e-5),
           "row \(row) coordinate \(index): \(analytic) vs \(numeric)")

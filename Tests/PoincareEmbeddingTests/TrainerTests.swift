@@ -194,14 +194,8 @@ private func smallConfiguration(
       let factor = learningRate * (1 - squaredNorm) * (1 - squaredNorm) / 4
       for index in 0..<dimension {
         let analytic = -(table[row * dimension + index] - rows[row][index]) / factor
-        // Central difference, h = 1e-6·max(1, |x|). The step is ~1e-6, so rounding x + Δ costs
-        // ~1e-10 relative; the difference's truncation error ~h² dominates.
-        let h = 1e-6
-        var plus = rows
-        plus[row][index] += h
-        var minus = rows
-        minus[row][index] -= h
-        let numeric = (Self.loss(plus, reg: regularization) - Self.loss(minus, reg: regularization)) / (2 * h)
+        let numeric = centralDifference(
+          { Self.loss($0, reg: regularization) }, at: rows, row: row, index: index)
         #expect(
           isClose(analytic, numeric, relative: 1e-5, absolute: 1e-5),
           "row \(row) coordinate \(index): \(analytic) vs \(numeric)")

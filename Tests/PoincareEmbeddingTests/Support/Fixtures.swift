@@ -43,3 +43,17 @@ func randomStepRows(count: Int, dimension: Int, scale: Double, seed: UInt64) -> 
     return direction.map { $0 * radius }
   }
 }
+
+/// The central difference of `loss` in coordinate `index` of row `row`, h = 1e-6: a training step
+/// moves a row by ~1e-6, so rounding x ± h costs ~1e-10 relative and the truncation error ~h²
+/// dominates.
+func centralDifference(
+  _ loss: ([[Double]]) -> Double, at rows: [[Double]], row: Int, index: Int
+) -> Double {
+  let h = 1e-6
+  var plus = rows
+  plus[row][index] += h
+  var minus = rows
+  minus[row][index] -= h
+  return (loss(plus) - loss(minus)) / (2 * h)
+}
