@@ -152,9 +152,9 @@ import Testing
     }
     #expect(error.description == "v.bin: no node named 'dgo.n.01' (among 1182 nodes)")
     #expect(error.suggestions.first == "dog.n.01")
-    #expect(vectors.keys(closeTo: "dog") == ["dog.n.01"])
-    #expect(vectors.keys(closeTo: "Dog.N.01").first == "dog.n.01")
-    #expect(vectors.keys(closeTo: "zzzzzzzzzzzzzzzzzz").isEmpty)
+    #expect(vectors.vocabulary.suggestions(for: "dog") == ["dog.n.01"])
+    #expect(vectors.vocabulary.suggestions(for: "Dog.N.01").first == "dog.n.01")
+    #expect(vectors.vocabulary.suggestions(for: "zzzzzzzzzzzzzzzzzz").isEmpty)
     #expect(UnknownNodeError(key: "x", nodeCount: 1).hint == nil)
   }
 
@@ -165,8 +165,8 @@ import Testing
   func editDistance(a: String, b: String, expected: Int) {
     let bytes = Array(b.utf8)
     bytes.withUnsafeBufferPointer { b in
-      #expect(KeyedVectors.editDistance(Array(a.utf8), b, atMost: 3) == expected)
-      #expect(KeyedVectors.editDistance(Array(a.utf8), b, atMost: expected - 1) == nil)
+      #expect(Vocabulary.editDistance(Array(a.utf8), b, atMost: 3) == expected)
+      #expect(Vocabulary.editDistance(Array(a.utf8), b, atMost: expected - 1) == nil)
     }
   }
 

@@ -114,7 +114,7 @@ struct MappedRelations {
           "'\(names.name(of: Int(relations.child(index))))' → "
           + "'\(names.name(of: Int(relations.parent(index))))'"
         let others = missingNodes > 1 ? "; \(missingNodes - 1) more nodes lack one too" : ""
-        let suggestions = vectors.keys(closeTo: missing)
+        let suggestions = vectors.vocabulary.suggestions(for: missing)
         let guess =
           suggestions.isEmpty
           ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "? "

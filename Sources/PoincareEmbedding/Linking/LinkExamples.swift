@@ -53,7 +53,7 @@ public struct LinkExamples: Sendable {
           continue
         }
         let name = pairs.node(pair)
-        let suggestions = embedding.keys(closeTo: name)
+        let suggestions = embedding.vocabulary.suggestions(for: name)
         let guess =
           suggestions.isEmpty
           ? "" : "did you mean " + suggestions.map { "'\($0)'" }.joined(separator: ", ") + "? "

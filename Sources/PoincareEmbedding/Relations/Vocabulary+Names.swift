@@ -24,65 +24,71 @@ extension Vocabulary {
     return ids
   }
 
-  /// Up to `limit` names close to `name`, for "did you mean" messages: the names that extend
-  /// `name` past a `.` (`dog` → `dog.n.01`), else the names at the smallest edit distance, if
-  /// that distance is small for the name's length.
+  /// Up to `limit` names that `key` may have been meant as, best first, for "did you mean"
+  /// messages.
   ///
-  /// - Complexity: O(n × length²) in the worst case; names whose length differs too much are
-  ///   skipped without comparing.
-  public func suggestions(for name: String, limit: Int = 3) -> [String] {
-    let query = Array(name.utf8)
-    guard !query.isEmpty else { return [] }
-    let prefix = query + [UInt8(ascii: ".")]
-    var extensions: [Int] = []
-    var bestDistance = max(2, query.count / 4)
-    var best: [Int] = []
-    var distances = EditDistance()
-    for id in 0..<count {
-      withNameBytes(of: id) { candidate in
-        if candidate.starts(with: prefix) {
-          extensions.append(id)
-          return
+  /// In order of preference: the same name in other letter case (ASCII); names that extend
+  /// `key` with a `.` suffix (WordNet's `dog` → `dog.n.01`); names within a small edit distance
+  /// (an edit is a wrong, missing or extra byte, or two swapped neighbours; 1 edit for names
+  /// under 8 bytes, 2 under 12 bytes, 3 beyond). Ties in byte order of the names.
+  /// - Complexity: O(count × length of the names), for a handful of bytes per name.
+  public func suggestions(for key: String, limit: Int = 3) -> [String] {
+    let target = Array(key.utf8)
+    let lowerTarget = target.map(Self.asciiLowercase)
+    let maxEdits = max(1, min(3, target.count / 4))
+    var scored: [(score: Int, index: Int)] = []
+    for index in 0..<count {
+      let score: Int? = withNameBytes(of: index) { name in
+        if name.count == target.count && name.map(Self.asciiLowercase) == lowerTarget {
+          return 0
         }
-        guard abs(candidate.count - query.count) <= bestDistance else { return }
-        let distance = distances.between(query, candidate, atMost: bestDistance)
-        if distance < bestDistance {
-          bestDistance = distance
-          best = [id]
-        } else if distance == bestDistance {
-          best.append(id)
+        if name.count > target.count && name[target.count] == UInt8(ascii: ".")
+          && name.starts(with: target)
+        {
+          return 1
         }
+        return Self.editDistance(target, name, atMost: maxEdits).map { 1 + $0 }
       }
+      if let score { scored.append((score, index)) }
     }
-    let chosen = extensions.isEmpty ? best : extensions
-    return chosen.map { self.name(of: $0) }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-      .prefix(limit).map { $0 }
+    return scored.map { (score: $0.score, name: name(of: $0.index)) }
+      .sorted {
+        $0.score != $1.score
+          ? $0.score < $1.score : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
+      }
+      .prefix(limit).map(\.name)
   }
-}
 
-/// Levenshtein distance over bytes with one reused row, stopping early once it must exceed a
-/// bound.
-private struct EditDistance {
-  private var previous: [Int] = []
-  private var current: [Int] = []
-
-  /// The edit distance between `a` and `b`, or some value above `bound` when it exceeds `bound`.
-  mutating func between(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>, atMost bound: Int) -> Int {
-    previous.removeAll(keepingCapacity: true)
-    previous.append(contentsOf: 0...b.count)
-    current = previous
+  /// The edit distance between two byte strings counting insertions, deletions, substitutions
+  /// and swaps of adjacent bytes (optimal string alignment), or nil when it exceeds `bound`.
+  static func editDistance(
+    _ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>, atMost bound: Int
+  ) -> Int? {
+    if abs(a.count - b.count) > bound { return nil }
+    if a.isEmpty { return b.count }
+    var beforePrevious = [Int](repeating: 0, count: b.count + 1)
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
       current[0] = i
       var rowMinimum = i
-      for j in b.indices {
-        let substitution = previous[j] + (a[i - 1] == b[j] ? 0 : 1)
-        let value = min(substitution, previous[j + 1] + 1, current[j] + 1)
-        current[j + 1] = value
-        rowMinimum = min(rowMinimum, value)
+      for j in stride(from: 1, through: b.count, by: 1) {
+        var best = min(
+          previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), previous[j] + 1, current[j - 1] + 1)
+        if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+          best = min(best, beforePrevious[j - 2] + 1)
+        }
+        current[j] = best
+        rowMinimum = min(rowMinimum, best)
       }
-      if rowMinimum > bound { return bound + 1 }
-      swap(&previous, &current)
+      // A swap reaches back two rows, so stop only when two rows in a row exceed the bound.
+      if rowMinimum > bound && previous.min()! > bound { return nil }
+      (beforePrevious, previous, current) = (previous, current, beforePrevious)
     }
-    return previous[b.count]
+    return previous[b.count] <= bound ? previous[b.count] : nil
+  }
+
+  private static func asciiLowercase(_ byte: UInt8) -> UInt8 {
+    byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
   }
 }

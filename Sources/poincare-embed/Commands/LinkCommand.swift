@@ -378,7 +378,7 @@ enum LinkPredictCommand: Subcommand {
       } else {
         throw UnknownNodeError(
           key: key, path: inputsPath, nodeCount: inputs.count,
-          suggestions: inputs.keys(closeTo: key))
+          suggestions: inputs.vocabulary.suggestions(for: key))
       }
     }
     let points = model.predict(rawInputs: raw, count: placed.count, threadCount: threadCount)
