@@ -24,6 +24,23 @@ import TestSupport
     #expect(folder.fileNames == ["toy.tsv", "toy.txt"])
   }
 
+  @Test func gensimTrainsOnOneThreadAndBestOnTheCoresUpToTwoUnlessTold() throws {
+    let best = [
+      "--preset", "best", "--dimension", "3", "--negatives", "4", "--hard-negatives", "2",
+    ]
+    let cores = min(ProcessInfo.processInfo.activeProcessorCount, 2)
+    for (options, threads) in [
+      ([], 1), (best, cores), (best + ["--threads", "1"], 1), (["--threads", "2"], 2),
+    ] {
+      let result = try runBinary(
+        ["train", toy, "-o", folder.file("v.txt"), "--epochs", "1"] + options)
+      #expect(result.status == 0, "\(result.errors)")
+      #expect(
+        result.errors.contains(" on \(threads) thread\(threads == 1 ? "" : "s") in "),
+        "\(result.errors)")
+    }
+  }
+
   @Test func quietPrintsNothingAndBinaryOutputFollowsTheName() throws {
     let result = try runBinary([
       "train", toy, "-o", folder.file("v.bin"), "--dimension", "2", "--negatives", "3",

@@ -182,4 +182,10 @@ import Testing
     let isFinite = first.table.allSatisfy { $0.isFinite }
     #expect(isFinite)
   }
+
+  @Test func gensimRunsOnOneThreadAndBestOnTheCoresUpToTwo() {
+    let cores = [0, 1, 2, 3, 64]
+    #expect(cores.map { Preset.gensim.defaultThreadCount(availableCores: $0) } == [1, 1, 1, 1, 1])
+    #expect(cores.map { Preset.best.defaultThreadCount(availableCores: $0) } == [1, 1, 2, 2, 2])
+  }
 }

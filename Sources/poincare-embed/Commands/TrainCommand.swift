@@ -59,8 +59,8 @@ enum TrainCommand: Subcommand {
     help: "Worker threads. 1 is bit for bit reproducible on any machine; n > 1 splits the "
       + "nodes between the threads, which merge the rows they changed every 256 to 2,048 "
       + "relations a thread: deterministic for the same n, within 0.01 MAP of one thread "
-      + "(see README).",
-    defaultValue: "1")
+      + "at n = 2 (see README).",
+    defaultValue: "1; with --preset best the cores, at most 2")
   static let delimiter = OptionSpec(
     name: "delimiter", valueName: "char",
     help: "Field separator of the relations: tab, comma, or one character. (default: tab; "
@@ -162,8 +162,8 @@ enum TrainCommand: Subcommand {
       with room for deep hierarchies: --epsilon 1e-10, 1e-14 at dimension 2), then, above \
       dimension 2, trains 50 epochs at rate 0.01 with 10 uniform and 10 hard negatives \
       (--negative-sampling uniform --negatives 20 --hard-negatives 10), without burn-in or \
-      regularization, with --projection rescale. Points may then lie closer to the boundary \
-      than float32 resolves: load the vectors in \
+      regularization, with --projection rescale, on the machine's cores up to 2 (--threads). \
+      Points may then lie closer to the boundary than float32 resolves: load the vectors in \
       gensim with datatype=numpy.float64.
       """,
     arguments: [
@@ -377,8 +377,9 @@ enum TrainCommand: Subcommand {
 
   /// The training configuration from the command line, validated.
   static func configuration(from arguments: ParsedArguments) throws -> TrainingConfiguration {
+    let chosenPreset = try choice(preset, in: arguments, default: Preset.gensim)
     var configuration = TrainingConfiguration(
-      preset: try choice(preset, in: arguments, default: Preset.gensim),
+      preset: chosenPreset,
       dimension: try arguments.value(dimension, default: TrainingConfiguration().dimension))
     configuration.learningRate = try arguments.value(learningRate, default: configuration.learningRate)
     configuration.negativeCount = try arguments.value(negatives, default: configuration.negativeCount)
@@ -391,7 +392,10 @@ enum TrainCommand: Subcommand {
       regularization, default: configuration.regularizationCoefficient)
     configuration.epsilon = try arguments.value(epsilon, default: configuration.epsilon)
     configuration.seed = try arguments.value(seed, default: configuration.seed)
-    configuration.threadCount = try arguments.value(threads, default: configuration.threadCount)
+    configuration.threadCount = try arguments.value(
+      threads,
+      default: chosenPreset.defaultThreadCount(
+        availableCores: EvaluationOptions.defaultThreadCount))
     if let text = arguments.string(initRange) {
       configuration.initializationRange = try parseRange(text)
     }
