@@ -160,7 +160,8 @@ enum TrainCommand: Subcommand {
       --preset best (our best general recipe, measured in the README) starts from nested caps \
       laid out from the hierarchy (--init hierarchy: each node's ancestors already nearest, \
       with room for deep hierarchies: --epsilon 1e-10, 1e-14 at dimension 2), then, above \
-      dimension 2, trains 50 epochs at rate 0.01 with 10 uniform and 10 hard negatives \
+      dimension 2, trains 50 epochs at rate 0.01 (0.03 from dimension 10) with 10 uniform and \
+      10 hard negatives \
       (--negative-sampling uniform --negatives 20 --hard-negatives 10), without burn-in or \
       regularization, with --projection rescale, on the machine's cores up to 2 (--threads). \
       Points may then lie closer to the boundary than float32 resolves: load the vectors in \
