@@ -180,6 +180,7 @@ extension KeyedVectors {
       .sorted { ($0.label.count, $0.id) < ($1.label.count, $1.id) }
       .prefix(3).map { "\($0.id) (\($0.label))" }
     throw UnknownNodeError(
-      key: key, path: path, nodeCount: count, suggestions: vocabulary.suggestions(for: key) + containing)
+      key: key, path: path, nodeCount: count,
+      suggestions: vocabulary.suggestions(for: key) + containing)
   }
 }
