@@ -114,13 +114,21 @@ public enum PoincareBall {
     }
   }
 
+  /// The squared norm from which an updated row goes through `project`: slightly below
+  /// (1 − ε)², so rounding never skips a row the projection would change.
+  @inline(__always)
+  static func projectionThreshold(epsilon: Double) -> Double {
+    (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
+  }
+
   /// Pulls a row back inside the ball exactly as gensim's `_clip_vectors` does, or (with
   /// `keepsDirection`) by rescaling alone, as facebookresearch's `renorm` does.
   ///
   /// When ‖x‖ ≥ 1 − ε: rescale x to norm 1 − ε, then (gensim) subtract ε·sign(xᵢ) from every
   /// coordinate (toward 0). gensim's subtraction turns the direction by up to ε per coordinate,
-  /// which blurs points that must be told apart near the boundary; rescaling alone keeps it. Rows inside the threshold are untouched. Rows too large to square are measured
-  /// by scaling; a row holding NaN or Inf is left as is (the trainer never lets one in).
+  /// which blurs points that must be told apart near the boundary; rescaling alone keeps it.
+  /// Rows inside the threshold are untouched. Rows too large to square are measured by scaling;
+  /// a row holding NaN or Inf is left as is (the trainer never lets one in).
   /// - Returns: whether the row was changed.
   @inline(__always)
   @discardableResult

@@ -116,9 +116,9 @@ struct NodeSearch: @unchecked Sendable {
       let best = Self.smallest(nearestCount, count: count, keys: keys) { _ in true }
       result.nearest = best.map { row in
         KeyedVectors.Neighbor(
-          index: row,
+          index: Int(row),
           distance: vectors.values.withUnsafeBufferPointer {
-            PoincareBall.distance(p, $0.baseAddress! + row * n, dimension: n)
+            PoincareBall.distance(p, $0.baseAddress! + Int(row) * n, dimension: n)
           })
       }
     }
@@ -127,7 +127,7 @@ struct NodeSearch: @unchecked Sendable {
       let norms = squaredNorms
       result.ancestors = Self.smallest(query.ancestorCount, count: count, keys: keys) { row in
         norms[row] < pp && !excluded.contains(Int32(row))
-      }.map { Int32($0) }
+      }
     }
     return result
   }
@@ -152,40 +152,45 @@ struct NodeSearch: @unchecked Sendable {
     to p: UnsafePointer<Double>, count: Int, excluding excluded: ArraySlice<Int32>,
     keys: UnsafeMutablePointer<Double>, into rows: UnsafeMutablePointer<Int32>
   ) -> Int {
-    guard count > 0 else { return 0 }
     fillKeys(from: p, into: keys)
+    return Self.smallest(count, count: vectors.count, keys: keys, into: rows) { row in
+      !excluded.contains(Int32(row))
+    }
+  }
+
+  /// Writes the rows of the `limit` smallest keys among those `accepts` into `rows`, ascending
+  /// (ties by row), and returns how many (fewer when fewer are accepted). No allocation.
+  private static func smallest(
+    _ limit: Int, count: Int, keys: UnsafePointer<Double>, into rows: UnsafeMutablePointer<Int32>,
+    accepts: (Int) -> Bool
+  ) -> Int {
+    guard limit > 0 else { return 0 }
     var found = 0
-    for row in 0..<vectors.count {
+    for row in 0..<count {
       let key = keys[row]
-      if found == count && key >= keys[Int(rows[count - 1])] { continue }
-      guard !excluded.contains(Int32(row)) else { continue }
+      if found == limit && key >= keys[Int(rows[limit - 1])] { continue }
+      guard accepts(row) else { continue }
       var position = found
       while position > 0 && keys[Int(rows[position - 1])] > key {
-        if position < count { rows[position] = rows[position - 1] }
+        if position < limit { rows[position] = rows[position - 1] }
         position -= 1
       }
-      if position < count { rows[position] = Int32(row) }
-      found = min(found + 1, count)
+      if position < limit { rows[position] = Int32(row) }
+      found = min(found + 1, limit)
     }
     return found
   }
 
-  /// The rows of the `limit` smallest keys among those `accepts`, ascending (ties by row).
+  /// `smallest` into a new array.
   private static func smallest(
-    _ limit: Int, count: Int, keys: UnsafeMutablePointer<Double>, accepts: (Int) -> Bool
-  ) -> [Int] {
-    var rows: [Int] = []
-    rows.reserveCapacity(limit + 1)
-    for row in 0..<count {
-      let key = keys[row]
-      if rows.count == limit && key >= keys[rows[limit - 1]] { continue }
-      guard accepts(row) else { continue }
-      var position = rows.count
-      while position > 0 && keys[rows[position - 1]] > key { position -= 1 }
-      rows.insert(row, at: position)
-      if rows.count > limit { rows.removeLast() }
+    _ limit: Int, count: Int, keys: UnsafePointer<Double>, accepts: (Int) -> Bool
+  ) -> [Int32] {
+    guard limit > 0 else { return [] }
+    var rows = [Int32](repeating: 0, count: limit)
+    let found = rows.withUnsafeMutableBufferPointer {
+      smallest(limit, count: count, keys: keys, into: $0.baseAddress!, accepts: accepts)
     }
-    return rows
+    return Array(rows.prefix(found))
   }
 }
 

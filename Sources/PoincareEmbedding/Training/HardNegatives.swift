@@ -44,6 +44,11 @@ final class HardNegativeTable: @unchecked Sendable {
     counts.deallocate()
   }
 
+  /// The table through raw pointers, for the training workers.
+  var view: HardNegativeView {
+    HardNegativeView(nodes: nodes, counts: counts, pushScales: pushScales, capacity: capacity)
+  }
+
   /// Every list, concatenated, with its length per node: what a checkpoint stores.
   var lists: (counts: [Int32], nodes: [NodeID]) {
     var all: [NodeID] = []
@@ -110,6 +115,14 @@ final class HardNegativeTable: @unchecked Sendable {
       pushScales[node] = min(1, Double(capacity) / Double(max(1, occurrences[node])))
     }
   }
+}
+
+/// A `HardNegativeTable` seen through raw pointers.
+struct HardNegativeView: @unchecked Sendable {
+  let nodes: UnsafePointer<NodeID>
+  let counts: UnsafePointer<Int32>
+  let pushScales: UnsafePointer<Double>
+  let capacity: Int
 }
 
 /// The next block of queries to scan, shared by the workers.

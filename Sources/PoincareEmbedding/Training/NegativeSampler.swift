@@ -18,14 +18,6 @@
 ///
 /// Draws come from an `AliasTable`: gensim's counts by default, or another distribution
 /// (`NegativeDistribution`) with the same exclusions.
-/// A `HardNegativeTable` seen through raw pointers.
-struct HardNegativeView: @unchecked Sendable {
-  let nodes: UnsafePointer<NodeID>
-  let counts: UnsafePointer<Int32>
-  let pushScales: UnsafePointer<Double>
-  let capacity: Int
-}
-
 struct NegativeSampler {
   /// The distribution drawn from; set per round with `use(_:)`.
   private var distribution: AliasView
@@ -173,7 +165,6 @@ struct NegativeSampler {
         local += 1
       }
     }
-    lastHardDrawn = 0
     if hardCount > 0, let hardNegatives {
       defer { lastHardDrawn = local }
       drawListed(

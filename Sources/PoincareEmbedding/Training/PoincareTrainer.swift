@@ -400,12 +400,7 @@ public final class PoincareTrainer {
             try descendants.targets.withUnsafeBufferPointer { descendantTargets in
             var data = TrainingData(
               offsets: offsets, targets: targets, distribution: trainingNegatives)
-            if let hardNegatives {
-              data.hardNegatives = HardNegativeView(
-                nodes: hardNegatives.nodes, counts: hardNegatives.counts,
-                pushScales: hardNegatives.pushScales,
-                capacity: hardNegatives.capacity)
-            }
+            data.hardNegatives = hardNegatives?.view
             if configuration.localNegativeCount > 0 {
               data.descendantOffsets = descendantOffsets.baseAddress
               data.descendantTargets = descendantTargets.baseAddress
@@ -426,9 +421,10 @@ public final class PoincareTrainer {
   /// `configuration`'s regularization, epsilon and batch size: the seam behind the interop
   /// check of a single training step against gensim's `PoincareBatch`.
   ///
-  /// - Returns: the batch loss, or nil when an update was not finite (the table is unchanged).
+  /// - Parameters:
   ///   - hardNegatives: how many of each relation's negatives (the first ones) are hard
   ///     negatives, moved with `pushScales` (one per node of the table).
+  /// - Returns: the batch loss, or nil when an update was not finite (the table is unchanged).
   package static func applyBatch(
     to table: inout [Double], configuration: TrainingConfiguration,
     relations batch: [(NodeID, NodeID)], negatives: [[NodeID]], learningRate: Double,

@@ -167,7 +167,9 @@ private struct RoundState: @unchecked Sendable {
   /// current, its copies of the hot rows are its own, and every other row is as the round
   /// started.
   let views: UnsafeMutablePointer<Double>
-  /// Per node its hot slot or −1; per slot its node, ascending.
+  /// Per node its hot slot or −1; the same membership as one bit per node (`hotBits`, 1/32 of
+  /// the size: the hot loop tests it for every update, `hotSlots` only for hot rows); per slot
+  /// its node, ascending.
   let hotSlots: UnsafeMutablePointer<Int32>
   let hotBits: UnsafeMutablePointer<UInt64>
   let hotNodes: UnsafeMutablePointer<NodeID>
@@ -329,8 +331,7 @@ private struct RoundState: @unchecked Sendable {
   func receive(_ member: Int, live: UnsafeMutablePointer<Double>) {
     let log = logs[member]
     let table = view(member, live: live)
-    // Slightly below (1 − ε)², as in `TrainingWorker.applyUpdates`.
-    let threshold = (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
+    let threshold = PoincareBall.projectionThreshold(epsilon: epsilon)
     for sender in 0..<threadCount where sender != member {
       let nodes = logs[sender].pointee.nodes
       let values = logs[sender].pointee.values
@@ -338,10 +339,7 @@ private struct RoundState: @unchecked Sendable {
         let row = table + Int(nodes[entry]) * rowLength
         let update = values + entry * rowLength
         if model == .poincare {
-          if VectorKernels.add(update, to: row, count: rowLength) >= threshold {
-            PoincareBall.project(
-              row, dimension: rowLength, epsilon: epsilon, keepsDirection: keepsDirection)
-          }
+          if VectorKernels.add(update, to: row, count: rowLength) >= threshold { restore(row) }
         } else {
           LorentzModel.step(
             row, along: update, dimension: modelDimension, maximumTime: maximumTime)

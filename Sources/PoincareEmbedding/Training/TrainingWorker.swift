@@ -385,8 +385,7 @@ struct TrainingWorker: ~Copyable {
     let slots = 1 + negativeCount
     let dimension = rowLength  // padded: whole SIMD4 lanes, zeros beyond the model's dimension
     let stride = (1 + slots) * dimension
-    // Slightly below (1 − ε)², so rounding never skips a row the projection would change.
-    let threshold = (1 - epsilon) * (1 - epsilon) * (1 - 1e-12)
+    let threshold = PoincareBall.projectionThreshold(epsilon: epsilon)
     if let log = rows.log {
       return applyLoggedUpdates(count: count, rows: rows, log: log, threshold: threshold)
     }
